@@ -1,0 +1,133 @@
+// The LMDB store: one environment per node, named databases, RAII transactions.
+//
+// Threads: any number of readers at once, from any thread (MDB_NOTLS); one writer at a time.
+// All changes of one committed block go through one `update` call, which is one LMDB write
+// transaction: after a crash the store holds all of it or none of it.
+//
+// When the memory map is full, `update` aborts, grows the map (doubling, up to
+// map_size_bytes_max) and runs the body again, so a body must do nothing but write through the
+// transaction it is given. A full disk ends in ErrorKind::disk_full with the store unchanged.
+#pragma once
+
+#include <lmdb.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "ledger/bytes.h"
+#include "ledger/result.h"
+
+namespace priora {
+
+struct StoreOptions {
+  std::string path;  // A directory; created if missing.
+  std::size_t map_size_bytes_initial = std::size_t{64} << 20;
+  std::size_t map_size_bytes_max = std::size_t{1} << 40;
+  unsigned databases_max = 64;
+  bool durable = true;  // false skips fsync on commit (tests and benchmarks only).
+};
+
+// A named database handle, valid for the life of the Store that opened it.
+struct Database {
+  MDB_dbi handle = 0;
+};
+
+class Store;
+
+class ReadTransaction {
+ public:
+  ReadTransaction(ReadTransaction&& other) noexcept;
+  ReadTransaction& operator=(ReadTransaction&&) = delete;
+  ~ReadTransaction();
+
+  // The value under `key`, std::nullopt when absent. The view lives as long as the transaction.
+  Result<std::optional<ByteView>> get(Database database, ByteView key) const;
+  MDB_txn* handle() const { return transaction_; }
+
+ protected:
+  friend class Store;
+  ReadTransaction(MDB_txn* transaction, std::shared_lock<std::shared_mutex> lock);
+  MDB_txn* transaction_ = nullptr;
+  std::shared_lock<std::shared_mutex> lock_;
+};
+
+// Handed to the body of Store::update; it commits when the body returns success.
+class WriteTransaction : public ReadTransaction {
+ public:
+  Status put(Database database, ByteView key, ByteView value);
+  // Appends at the end of a database whose keys arrive in increasing order (MDB_APPEND).
+  Status append(Database database, ByteView key, ByteView value);
+  // Removes `key`; removing an absent key is not an error.
+  Status erase(Database database, ByteView key);
+
+ private:
+  friend class Store;
+  using ReadTransaction::ReadTransaction;
+};
+
+// Walks a database in key order. Positions are (key, value) views valid inside the transaction.
+class Cursor {
+ public:
+  Cursor(const ReadTransaction& transaction, Database database);
+  Cursor(Cursor&&) noexcept;
+  Cursor& operator=(Cursor&&) = delete;
+  ~Cursor();
+
+  struct Entry {
+    ByteView key;
+    ByteView value;
+  };
+  // Each returns the entry moved to, std::nullopt when there is none, or an error.
+  Result<std::optional<Entry>> first();
+  Result<std::optional<Entry>> last();
+  Result<std::optional<Entry>> next();
+  Result<std::optional<Entry>> previous();
+  // The first entry with key >= `key`.
+  Result<std::optional<Entry>> seek(ByteView key);
+
+ private:
+  Result<std::optional<Entry>> move(MDB_cursor_op operation, ByteView key = {});
+  MDB_cursor* cursor_ = nullptr;
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> open(const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Opens (creating if needed) a named database. Call at start-up, before concurrent use.
+  Result<Database> database(std::string_view name);
+
+  Result<ReadTransaction> read() const;
+  // Runs `body` in one write transaction and commits it; see the class comment for retries.
+  Status update(const std::function<Status(WriteTransaction&)>& body);
+
+  // Bytes in use by the data file, and the current map size.
+  std::size_t used_bytes() const;
+  std::size_t map_size_bytes() const;
+  const std::string& path() const { return options_.path; }
+
+ private:
+  explicit Store(StoreOptions options) : options_(std::move(options)) {}
+  Status grow_map();
+
+  StoreOptions options_;
+  MDB_env* environment_ = nullptr;
+  std::size_t map_size_bytes_ = 0;
+  // Readers and the writer hold it shared; growing the map takes it exclusively, since LMDB
+  // allows mdb_env_set_mapsize only while no transaction is active in the process.
+  mutable std::shared_mutex map_mutex_;
+};
+
+// Big-endian key helpers: big-endian integers sort in numeric order under LMDB's byte compare.
+void append_key_u64(Bytes& key, std::uint64_t value);
+std::uint64_t read_key_u64(ByteView key, std::size_t offset);
+Bytes key_u64(std::uint64_t value);
+
+}  // namespace priora

@@ -1,0 +1,94 @@
+#include "ledger/types.h"
+
+#include <algorithm>
+
+#include "ledger/merkle.h"
+
+namespace priora {
+namespace {
+
+// The transaction without its signature: the part that is signed and identified.
+struct UnsignedTransaction {
+  const Transaction& transaction;
+
+  template <class Archive>
+  void serialize(Archive& archive) const {
+    auto& t = const_cast<Transaction&>(transaction);
+    archive(t.kind, encoding::bounded(t.body, transaction_body_bytes_max), t.signer, t.nonce,
+            encoding::bounded(t.chain_id, chain_id_bytes_max));
+  }
+};
+
+}  // namespace
+
+Bytes Transaction::signed_bytes() const { return encode(UnsignedTransaction{*this}); }
+
+Hash Transaction::id() const { return sha256(signed_bytes()); }
+
+void Transaction::sign_with(const SigningKey& key) {
+  PRIORA_ASSERT(key.public_key() == signer);
+  signature = key.sign(signing_tag::transaction, chain_id, signed_bytes());
+}
+
+bool Transaction::signature_valid() const {
+  auto bytes = try_encode(UnsignedTransaction{*this});
+  if (!bytes) return false;
+  return verify_signature(signer, signing_tag::transaction, chain_id, *bytes, signature);
+}
+
+Hash Block::compute_transactions_root() const {
+  std::vector<Hash> leaves;
+  leaves.reserve(transactions.size());
+  for (const auto& transaction : transactions) leaves.push_back(merkle_leaf_hash(transaction.id().view()));
+  return merkle_root(leaves);
+}
+
+ValidatorSet::ValidatorSet(std::vector<PublicKey> keys) : keys_(std::move(keys)) {
+  PRIORA_ASSERT(!keys_.empty() && keys_.size() <= validators_max);
+}
+
+const PublicKey& ValidatorSet::key(ValidatorIndex index) const {
+  PRIORA_ASSERT(index < keys_.size());
+  return keys_[index];
+}
+
+std::optional<ValidatorIndex> ValidatorSet::index_of(const PublicKey& key) const {
+  auto found = std::find(keys_.begin(), keys_.end(), key);
+  if (found == keys_.end()) return std::nullopt;
+  return static_cast<ValidatorIndex>(found - keys_.begin());
+}
+
+Status verify_quorum_certificate(const QuorumCertificate& certificate,
+                                 const ValidatorSet& validators, std::string_view chain_id) {
+  const auto& signatures = certificate.signatures;
+  if (signatures.size() < validators.quorum())
+    return make_error(ErrorKind::refused, "certificate has " + std::to_string(signatures.size()) +
+                                              " signatures; a quorum is " +
+                                              std::to_string(validators.quorum()));
+  const Bytes message = encode(certificate.vote);
+  for (std::size_t i = 0; i < signatures.size(); ++i) {
+    const ValidatorIndex validator = signatures[i].validator;
+    if (validator >= validators.size())
+      return make_error(ErrorKind::refused, "signature by unknown validator " + std::to_string(validator));
+    if (i > 0 && validator <= signatures[i - 1].validator)
+      return make_error(ErrorKind::refused, "signers not distinct and in increasing order");
+    if (!verify_signature(validators.key(validator), signing_tag::vote, chain_id, message,
+                          signatures[i].signature))
+      return make_error(ErrorKind::bad_signature,
+                        "signature of validator " + std::to_string(validator) + " does not verify");
+  }
+  return {};
+}
+
+Status verify_commit_certificate(const CommitCertificate& certificate, const BlockHeader& header,
+                                 const ValidatorSet& validators, std::string_view chain_id) {
+  if (!certificate.certificate.vote.commits())
+    return make_error(ErrorKind::refused, "certificate commits no block");
+  if (certificate.block_id() != header.id())
+    return make_error(ErrorKind::refused, "certificate commits another block than this header");
+  if (certificate.height() != header.height)
+    return make_error(ErrorKind::refused, "certificate height differs from the header's");
+  return verify_quorum_certificate(certificate.certificate, validators, chain_id);
+}
+
+}  // namespace priora
