@@ -36,6 +36,8 @@ bool Transaction::signature_valid() const {
   return verify_signature(signer, signing_tag::transaction, chain_id, *bytes, signature);
 }
 
+Hash Receipt::leaf_hash() const { return merkle_leaf_hash(encode(*this)); }
+
 Hash Block::compute_transactions_root() const {
   std::vector<Hash> leaves;
   leaves.reserve(transactions.size());

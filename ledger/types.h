@@ -148,6 +148,38 @@ struct Block {
   friend bool operator==(const Block&, const Block&) = default;
 };
 
+inline constexpr std::uint32_t filing_number_bytes_max = 64;
+inline constexpr std::uint32_t receipt_event_bytes_max = 64 * 1024;
+inline constexpr std::uint32_t receipt_reason_bytes_max = 256;
+
+// The outcome of one committed transaction. Its canonical encoding is a leaf of the Merkle log,
+// so a receipt, with an inclusion proof and a certified header, is evidence that it happened.
+// `event` is the registry's encoding of what changed (empty when the transaction failed).
+struct Receipt {
+  Hash transaction_id;
+  std::uint64_t height = 0;
+  std::uint32_t index = 0;  // Position of the transaction in its block.
+  std::uint64_t time_ms = 0;
+  std::uint16_t kind = 0;
+  PublicKey signer;
+  std::uint16_t result_code = 0;  // 0 is success; the registry lists the others.
+  std::string reason;             // Human-readable refusal reason; empty on success.
+  std::string filing_number;      // The filing concerned, if any.
+  Bytes event;
+
+  bool succeeded() const { return result_code == 0; }
+  Hash leaf_hash() const;
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(transaction_id, height, index, time_ms, kind, signer, result_code,
+            encoding::bounded(reason, receipt_reason_bytes_max),
+            encoding::bounded(filing_number, filing_number_bytes_max),
+            encoding::bounded(event, receipt_event_bytes_max));
+  }
+  friend bool operator==(const Receipt&, const Receipt&) = default;
+};
+
 // The validators of the network, in genesis order; a validator's index is its position.
 class ValidatorSet {
  public:
