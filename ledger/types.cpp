@@ -61,7 +61,8 @@ std::optional<ValidatorIndex> ValidatorSet::index_of(const PublicKey& key) const
 }
 
 Status verify_quorum_certificate(const QuorumCertificate& certificate,
-                                 const ValidatorSet& validators, std::string_view chain_id) {
+                                 const ValidatorSet& validators,
+                                 const VoteSignatureCheck& signature_valid) {
   const auto& signatures = certificate.signatures;
   if (signatures.size() < validators.quorum())
     return make_error(ErrorKind::refused, "certificate has " + std::to_string(signatures.size()) +
@@ -74,23 +75,43 @@ Status verify_quorum_certificate(const QuorumCertificate& certificate,
       return make_error(ErrorKind::refused, "signature by unknown validator " + std::to_string(validator));
     if (i > 0 && validator <= signatures[i - 1].validator)
       return make_error(ErrorKind::refused, "signers not distinct and in increasing order");
-    if (!verify_signature(validators.key(validator), signing_tag::vote, chain_id, message,
-                          signatures[i].signature))
+    if (!signature_valid(validator, message, signatures[i].signature))
       return make_error(ErrorKind::bad_signature,
                         "signature of validator " + std::to_string(validator) + " does not verify");
   }
   return {};
 }
 
-Status verify_commit_certificate(const CommitCertificate& certificate, const BlockHeader& header,
+Status verify_quorum_certificate(const QuorumCertificate& certificate,
                                  const ValidatorSet& validators, std::string_view chain_id) {
+  return verify_quorum_certificate(
+      certificate, validators,
+      [&](ValidatorIndex validator, ByteView message, const Signature& signature) {
+        return verify_signature(validators.key(validator), signing_tag::vote, chain_id, message,
+                                signature);
+      });
+}
+
+Status verify_commit_certificate(const CommitCertificate& certificate, const BlockHeader& header,
+                                 const ValidatorSet& validators,
+                                 const VoteSignatureCheck& signature_valid) {
   if (!certificate.certificate.vote.commits())
     return make_error(ErrorKind::refused, "certificate commits no block");
   if (certificate.block_id() != header.id())
     return make_error(ErrorKind::refused, "certificate commits another block than this header");
   if (certificate.height() != header.height)
     return make_error(ErrorKind::refused, "certificate height differs from the header's");
-  return verify_quorum_certificate(certificate.certificate, validators, chain_id);
+  return verify_quorum_certificate(certificate.certificate, validators, signature_valid);
+}
+
+Status verify_commit_certificate(const CommitCertificate& certificate, const BlockHeader& header,
+                                 const ValidatorSet& validators, std::string_view chain_id) {
+  return verify_commit_certificate(
+      certificate, header, validators,
+      [&](ValidatorIndex validator, ByteView message, const Signature& signature) {
+        return verify_signature(validators.key(validator), signing_tag::vote, chain_id, message,
+                                signature);
+      });
 }
 
 }  // namespace priora

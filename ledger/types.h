@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -205,8 +206,23 @@ class ValidatorSet {
 Status verify_quorum_certificate(const QuorumCertificate& certificate,
                                  const ValidatorSet& validators, std::string_view chain_id);
 
+// True when `signature` by `validator` over the encoded vote data `message` verifies. The
+// Ed25519 check under signing_tag::vote is the production one; a simulator may supply a cheaper
+// scheme that is still unforgeable within the simulation.
+using VoteSignatureCheck = std::function<bool(ValidatorIndex validator, ByteView message,
+                                              const Signature& signature)>;
+
+// The same checks as above (quorum of distinct validators in increasing order, every signature
+// valid) with the signature check supplied by the caller.
+Status verify_quorum_certificate(const QuorumCertificate& certificate,
+                                 const ValidatorSet& validators,
+                                 const VoteSignatureCheck& signature_valid);
+
 // Checks that `certificate` is a valid quorum certificate that commits the block with `header`.
 Status verify_commit_certificate(const CommitCertificate& certificate, const BlockHeader& header,
                                  const ValidatorSet& validators, std::string_view chain_id);
+Status verify_commit_certificate(const CommitCertificate& certificate, const BlockHeader& header,
+                                 const ValidatorSet& validators,
+                                 const VoteSignatureCheck& signature_valid);
 
 }  // namespace priora
