@@ -1,6 +1,7 @@
 #include "ledger/merkle.h"
 
 #include <bit>
+#include <cstring>
 
 namespace priora {
 namespace {
@@ -20,8 +21,12 @@ Hash merkle_leaf_hash(ByteView leaf_data) {
 }
 
 Hash merkle_node_hash(const Hash& left, const Hash& right) {
-  const std::uint8_t prefix = 0x01;
-  return Sha256().update(ByteView(&prefix, 1)).update(left.view()).update(right.view()).finish();
+  // One contiguous buffer and one call: this is the hot path of every log append.
+  std::uint8_t input[1 + 2 * Hash::size_bytes];
+  input[0] = 0x01;
+  std::memcpy(input + 1, left.bytes.data(), Hash::size_bytes);
+  std::memcpy(input + 1 + Hash::size_bytes, right.bytes.data(), Hash::size_bytes);
+  return sha256(ByteView(input, sizeof input));
 }
 
 Hash merkle_empty_root() { return sha256({}); }

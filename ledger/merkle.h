@@ -24,6 +24,10 @@ Hash merkle_empty_root();
 // The root of the tree whose leaves have these hashes, in order.
 Hash merkle_root(std::span<const Hash> leaf_hashes);
 
+// A proof binds the leaves to the root, not the tree size: the size is not hashed into the root,
+// and sizes whose paths combine the proof the same way verify alike. Take the size from the same
+// signed statement as the root (a certified BlockHeader carries log_size with log_root).
+
 // RFC 9162 section 2.1.3.2. Success when `proof` shows the leaf at `leaf_index` in the tree of
 // `tree_size` leaves with `root`; ErrorKind::refused naming the first check that failed otherwise.
 Status verify_inclusion(const Hash& leaf_hash, std::uint64_t leaf_index, std::uint64_t tree_size,
@@ -36,6 +40,15 @@ Status verify_consistency(std::uint64_t size1, std::uint64_t size2, const Hash& 
 
 // A Merkle log in one named database of a Store. Every change happens inside the caller's write
 // transaction, so the log moves together with whatever else that transaction commits.
+//
+// The database stores the hash of every perfect subtree (leaves included) under its post-order
+// position, an 8-byte big-endian key, and the leaf count under the one-byte key 0x00 (layout in
+// merkle_log.cpp). An append writes one leaf and the subtrees it completes, always at the end of
+// the key order; a root of any past size or a proof reads O(log^2 n) stored hashes at worst.
+//
+// Errors: ErrorKind::not_found for a size or leaf beyond the log, invalid_argument for a leaf
+// index not below the tree size or size1 > size2, corruption when a stored hash is missing.
+// Threads: any number of readers, each with its own transaction; one writer.
 class MerkleLog {
  public:
   static Result<MerkleLog> open(Store& store, std::string_view database_name = "merkle_log");
