@@ -224,7 +224,17 @@ void CEREAL_LOAD_FUNCTION_NAME(Reader& reader, std::optional<T>& value) {
 
 }  // namespace priora::encoding
 
+// Pairs the two archives for cereal's trait checks; without it an enumeration does not compile.
+CEREAL_SETUP_ARCHIVE_TRAITS(priora::encoding::Reader, priora::encoding::Writer)
+
 namespace cereal {
+// cereal's own enumeration support (save_minimal in types/common.hpp) would also match; these
+// select the range-checked functions above.
+template <priora::encoding::EncodedEnum E>
+struct specialize<priora::encoding::Writer, E, specialization::non_member_load_save> {};
+template <priora::encoding::EncodedEnum E>
+struct specialize<priora::encoding::Reader, E, specialization::non_member_load_save> {};
+
 // Names are not part of the canonical encoding.
 template <class T>
 void prologue(priora::encoding::Writer&, const T&) {}
