@@ -1,0 +1,195 @@
+// The LMDB store: reads and writes, cursors, map growth, the size cap, aborted bodies.
+#include <catch2/catch.hpp>
+
+#include "ledger/store.h"
+#include "test_support.h"
+
+using namespace priora;
+using priora::testing::TemporaryDirectory;
+
+namespace {
+
+std::unique_ptr<Store> open_store(const TemporaryDirectory& directory, std::size_t initial_bytes,
+                                  std::size_t max_bytes) {
+  auto store = Store::open(StoreOptions{.path = directory.string(),
+                                        .map_size_bytes_initial = initial_bytes,
+                                        .map_size_bytes_max = max_bytes,
+                                        .durable = false});
+  REQUIRE(store.ok());
+  return std::move(store).value();
+}
+
+Bytes value_for(std::uint64_t number, std::size_t size) {
+  Bytes value(size);
+  for (std::size_t i = 0; i < size; ++i) value[i] = static_cast<std::uint8_t>(number * 31 + i);
+  return value;
+}
+
+// Writes keys [first, first + count) with `value_bytes` bytes each, in one transaction.
+Status write_range(Store& store, Database database, std::uint64_t first, std::uint64_t count,
+                   std::size_t value_bytes) {
+  return store.update([&](WriteTransaction& write) -> Status {
+    for (std::uint64_t key = first; key < first + count; ++key)
+      PRIORA_TRY(write.put(database, key_u64(key), value_for(key, value_bytes)));
+    return {};
+  });
+}
+
+// Counts keys [first, first + count) that hold their expected value.
+std::uint64_t count_intact(const Store& store, Database database, std::uint64_t first,
+                           std::uint64_t count, std::size_t value_bytes) {
+  auto read = store.read();
+  REQUIRE(read.ok());
+  std::uint64_t intact = 0;
+  for (std::uint64_t key = first; key < first + count; ++key) {
+    auto found = read->get(database, key_u64(key));
+    REQUIRE(found.ok());
+    if (found->has_value() && std::ranges::equal(**found, value_for(key, value_bytes))) ++intact;
+  }
+  return intact;
+}
+
+}  // namespace
+
+TEST_CASE("store: put, get, erase, and reads see only committed data") {
+  TemporaryDirectory directory;
+  auto store = open_store(directory, 1 << 20, 1 << 30);
+  auto database = store->database("things");
+  REQUIRE(database.ok());
+  REQUIRE(store->update([&](WriteTransaction& write) -> Status {
+    PRIORA_TRY(write.put(*database, as_bytes("alpha"), as_bytes("1")));
+    PRIORA_TRY(write.put(*database, as_bytes("beta"), as_bytes("2")));
+    PRIORA_TRY(write.put(*database, as_bytes("alpha"), as_bytes("one")));  // Overwrites.
+    auto inside = write.get(*database, as_bytes("beta"));  // A writer sees its own writes.
+    if (!inside || !inside->has_value()) return make_error(ErrorKind::corruption, "lost write");
+    return {};
+  }).ok());
+  REQUIRE(store->update([&](WriteTransaction& write) -> Status {
+    PRIORA_TRY(write.erase(*database, as_bytes("beta")));
+    return write.erase(*database, as_bytes("never-written"));  // Not an error.
+  }).ok());
+  auto read = store->read();
+  REQUIRE(read.ok());
+  auto alpha = read->get(*database, as_bytes("alpha"));
+  REQUIRE(alpha.ok());
+  REQUIRE(alpha->has_value());
+  CHECK(as_chars(**alpha) == "one");
+  auto beta = read->get(*database, as_bytes("beta"));
+  REQUIRE(beta.ok());
+  CHECK_FALSE(beta->has_value());
+  // Appending a key below the last one is refused.
+  const Status out_of_order = store->update([&](WriteTransaction& write) -> Status {
+    PRIORA_TRY(write.append(*database, as_bytes("zeta"), as_bytes("z")));
+    return write.append(*database, as_bytes("gamma"), as_bytes("g"));
+  });
+  REQUIRE_FALSE(out_of_order.ok());
+  CHECK(out_of_order.error().kind == ErrorKind::invalid_argument);
+}
+
+TEST_CASE("store: cursors walk big-endian keys in numeric order") {
+  TemporaryDirectory directory;
+  auto store = open_store(directory, 1 << 20, 1 << 30);
+  auto database = store->database("numbers");
+  REQUIRE(database.ok());
+  const std::vector<std::uint64_t> numbers = {5, 256, 1, 70'000, 4'294'967'296ull, 2};
+  REQUIRE(store->update([&](WriteTransaction& write) -> Status {
+    for (auto number : numbers) PRIORA_TRY(write.put(*database, key_u64(number), value_for(number, 3)));
+    return {};
+  }).ok());
+  auto read = store->read();
+  REQUIRE(read.ok());
+  Cursor cursor(*read, *database);
+  std::vector<std::uint64_t> forward;
+  for (auto entry = cursor.first(); entry.ok() && entry->has_value(); entry = cursor.next())
+    forward.push_back(read_key_u64((*entry)->key, 0));
+  CHECK(forward == std::vector<std::uint64_t>{1, 2, 5, 256, 70'000, 4'294'967'296ull});
+  std::vector<std::uint64_t> backward;
+  for (auto entry = cursor.last(); entry.ok() && entry->has_value(); entry = cursor.previous())
+    backward.push_back(read_key_u64((*entry)->key, 0));
+  CHECK(backward == std::vector<std::uint64_t>{4'294'967'296ull, 70'000, 256, 5, 2, 1});
+  auto seek = cursor.seek(key_u64(6));
+  REQUIRE(seek.ok());
+  REQUIRE(seek->has_value());
+  CHECK(read_key_u64((*seek)->key, 0) == 256);
+  CHECK(std::ranges::equal((*seek)->value, value_for(256, 3)));
+  auto past_end = cursor.seek(key_u64(5'000'000'000ull));
+  REQUIRE(past_end.ok());
+  CHECK_FALSE(past_end->has_value());
+  Bytes composite;
+  append_key_u64(composite, 7);
+  append_key_u64(composite, 9);
+  CHECK(read_key_u64(composite, 8) == 9);
+}
+
+TEST_CASE("store: the map grows far beyond its initial size and everything stays readable") {
+  TemporaryDirectory directory;
+  constexpr std::size_t initial_bytes = 64 * 1024;
+  constexpr std::size_t value_bytes = 1000;
+  constexpr std::uint64_t keys_per_update = 2'000;  // About 2 MB: one update outgrows the map many times.
+  constexpr std::uint64_t updates = 5;
+  {
+    auto store = open_store(directory, initial_bytes, std::size_t{1} << 34);
+    auto database = store->database("bulk");
+    REQUIRE(database.ok());
+    for (std::uint64_t update = 0; update < updates; ++update)
+      REQUIRE(write_range(*store, *database, update * keys_per_update, keys_per_update, value_bytes).ok());
+    CHECK(store->map_size_bytes() >= 10 * 1000 * 1000);
+    CHECK(store->used_bytes() <= store->map_size_bytes());
+    CHECK(count_intact(*store, *database, 0, updates * keys_per_update, value_bytes) ==
+          updates * keys_per_update);
+  }
+  // Reopened with the tiny initial size, the store adopts its grown size.
+  auto reopened = open_store(directory, initial_bytes, std::size_t{1} << 34);
+  auto database = reopened->database("bulk");
+  REQUIRE(database.ok());
+  CHECK(reopened->map_size_bytes() > initial_bytes);
+  CHECK(count_intact(*reopened, *database, 0, updates * keys_per_update, value_bytes) ==
+        updates * keys_per_update);
+}
+
+TEST_CASE("store: the size cap gives disk_full and leaves the store as it was") {
+  TemporaryDirectory directory;
+  constexpr std::size_t value_bytes = 1000;
+  auto store = open_store(directory, 256 * 1024, 1024 * 1024);
+  auto database = store->database("capped");
+  REQUIRE(database.ok());
+  REQUIRE(write_range(*store, *database, 0, 100, value_bytes).ok());
+  const Status too_much = write_range(*store, *database, 100, 4'000, value_bytes);
+  REQUIRE_FALSE(too_much.ok());
+  CHECK(too_much.error().kind == ErrorKind::disk_full);
+  CHECK(count_intact(*store, *database, 0, 100, value_bytes) == 100);
+  CHECK(count_intact(*store, *database, 100, 4'000, value_bytes) == 0);
+  // A write that fits still succeeds afterwards.
+  CHECK(write_range(*store, *database, 100, 10, value_bytes).ok());
+  CHECK(count_intact(*store, *database, 0, 110, value_bytes) == 110);
+}
+
+TEST_CASE("store: a failing body aborts its whole transaction") {
+  TemporaryDirectory directory;
+  auto store = open_store(directory, 1 << 20, 1 << 30);
+  auto database = store->database("atomic");
+  REQUIRE(database.ok());
+  REQUIRE(write_range(*store, *database, 0, 10, 16).ok());
+  const Status failed = store->update([&](WriteTransaction& write) -> Status {
+    PRIORA_TRY(write.put(*database, key_u64(100), as_bytes("new")));
+    PRIORA_TRY(write.erase(*database, key_u64(3)));
+    return make_error(ErrorKind::refused, "the block is refused after its writes");
+  });
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().kind == ErrorKind::refused);
+  CHECK(count_intact(*store, *database, 0, 10, 16) == 10);
+  auto read = store->read();
+  REQUIRE(read.ok());
+  auto absent = read->get(*database, key_u64(100));
+  REQUIRE(absent.ok());
+  CHECK_FALSE(absent->has_value());
+}
+
+TEST_CASE("store: opening a path that cannot be a directory is an io error") {
+  TemporaryDirectory directory;
+  const auto file = directory.path() / "a-file";
+  { std::FILE* created = std::fopen(file.c_str(), "w"); REQUIRE(created != nullptr); std::fclose(created); }
+  auto store = Store::open(StoreOptions{.path = (file / "store").string()});
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().kind == ErrorKind::io);
+}
