@@ -1,0 +1,239 @@
+#include "consensus/engine.h"
+#include "consensus/internal/engine_limits.h"
+
+#include <algorithm>
+
+namespace priora::consensus {
+using namespace internal;
+
+Engine::Engine(const EngineConfig& config, EngineIdentity identity,
+               EngineDependencies dependencies)
+    : config_(config), identity_(std::move(identity)), dependencies_(dependencies) {
+  genesis_ = genesis_header(identity_.chain_id, identity_.genesis_time_ms, identity_.validators);
+  genesis_id_ = genesis_.id();
+}
+
+Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config,
+                                               EngineIdentity identity,
+                                               EngineDependencies dependencies) {
+  PRIORA_TRY(config.validate());
+  if (identity.validators.size() == 0 || identity.self >= identity.validators.size())
+    return make_error(ErrorKind::invalid_argument, "this replica is not in the validator set");
+  if (identity.chain_id.empty() || identity.chain_id.size() > chain_id_bytes_max)
+    return make_error(ErrorKind::invalid_argument, "chain id empty or too long");
+  std::unique_ptr<Engine> engine(new Engine(config, std::move(identity), dependencies));
+  PRIORA_TRY(engine->restore());
+  return engine;
+}
+
+Status Engine::restore() {
+  auto loaded = dependencies_.storage.load();
+  if (!loaded) return loaded.error();
+  if (loaded->has_value()) {
+    safety_ = **loaded;
+  } else {
+    safety_.highest_qc = genesis_certificate(genesis_);
+  }
+  committed_height_ = dependencies_.application.executed_height();
+  if (committed_height_ == 0) {
+    Block genesis_block;
+    genesis_block.header = genesis_;
+    blocks_.emplace(genesis_id_, genesis_block);
+    root_id_ = genesis_id_;
+  } else {
+    auto tip = dependencies_.application.committed_block(committed_height_);
+    if (!tip) return make_error(ErrorKind::corruption, "the committed tip block is missing");
+    root_id_ = tip->id();
+    blocks_.emplace(root_id_, std::move(*tip));
+  }
+  current_round_ = safety_.highest_qc.vote.round + 1;
+  if (safety_.highest_tc) current_round_ = std::max(current_round_, safety_.highest_tc->round + 1);
+  return {};
+}
+
+ValidatorIndex Engine::leader_of(std::uint64_t round) const {
+  return static_cast<ValidatorIndex>(round % identity_.validators.size());
+}
+
+void Engine::start() {
+  round_entered_at_ms_ = dependencies_.clock.now_ms();
+  arm_round_timer();
+  // Re-send what was signed before a restart, unchanged, in case it never left.
+  if (safety_.last_vote && safety_.last_vote->data.round >= current_round_)
+    send(leader_of(safety_.last_vote->data.round + 1), *safety_.last_vote);
+  if (safety_.last_timeout && safety_.last_timeout->round == current_round_)
+    send(std::nullopt, *safety_.last_timeout);
+  if (!knows_block(safety_.highest_qc.vote.block_id))
+    start_sync(safety_.highest_qc.vote.block_id, safety_.highest_qc.vote.height,
+               leader_of(current_round_));
+  try_propose();
+  drain_self_inbox();
+}
+
+void Engine::on_message(ValidatorIndex from, const Message& message) {
+  if (from >= identity_.validators.size()) {
+    ++counters_.invalid_messages_dropped;
+    return;
+  }
+  dispatch(from, message);
+  drain_self_inbox();
+}
+
+void Engine::dispatch(ValidatorIndex from, const Message& message) {
+  std::visit(
+      [&](const auto& inner) {
+        using T = std::decay_t<decltype(inner)>;
+        if constexpr (std::is_same_v<T, Proposal>) handle_proposal(from, inner);
+        if constexpr (std::is_same_v<T, Vote>) handle_vote(from, inner);
+        if constexpr (std::is_same_v<T, Timeout>) handle_timeout(from, inner);
+        if constexpr (std::is_same_v<T, SyncRequest>) handle_sync_request(from, inner);
+        if constexpr (std::is_same_v<T, SyncResponse>) handle_sync_response(from, inner);
+      },
+      message);
+}
+
+void Engine::drain_self_inbox() {
+  for (std::size_t handled = 0; !self_inbox_.empty(); ++handled) {
+    PRIORA_ASSERT_MSG(handled < self_inbox_messages_max, "a replica keeps messaging itself");
+    Message message = std::move(self_inbox_.front());
+    self_inbox_.pop_front();
+    dispatch(identity_.self, message);
+  }
+}
+
+void Engine::on_timer(const TimerRequest& timer) {
+  switch (timer.kind) {
+    case TimerKind::round_timeout:
+      if (timer.round == current_round_ && timer.fire_at_ms == round_timer_fire_at_ms_)
+        local_timeout();
+      break;
+    case TimerKind::propose:
+      if (timer.round == current_round_) try_propose();
+      break;
+    case TimerKind::sync_retry:
+      if (sync_ && timer.round == sync_->attempts && timer.fire_at_ms == sync_->retry_at_ms) {
+        ++sync_->attempts;
+        if (sync_->attempts > config_.sync_retries_max) {
+          sync_.reset();
+        } else {
+          sync_->peer = static_cast<ValidatorIndex>((sync_->peer + 1) % identity_.validators.size());
+          send_sync_request();
+        }
+      }
+      break;
+  }
+  drain_self_inbox();
+}
+
+void Engine::on_transactions_available() {
+  try_propose();
+  drain_self_inbox();
+}
+
+EngineOutputs Engine::take_outputs() {
+  EngineOutputs out = std::move(outputs_);
+  outputs_ = {};
+  return out;
+}
+
+void Engine::send(std::optional<ValidatorIndex> to, Message message) {
+  if (to == identity_.self) {
+    self_inbox_.push_back(std::move(message));
+    return;
+  }
+  // A broadcast reaches this replica too, through its inbox, so its own vote or timeout counts.
+  if (!to) self_inbox_.push_back(message);
+  outputs_.messages.push_back({to, std::move(message)});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+Status Engine::check_certificate(const QuorumCertificate& certificate) {
+  const Hash digest = hash_of(certificate);
+  if (verified_certificates_.contains(digest)) return {};
+  PRIORA_TRY(verify_quorum(certificate, identity_.validators, dependencies_.verifier, genesis_id_));
+  if (verified_certificates_.size() >= verified_certificates_cached_max) verified_certificates_.clear();
+  verified_certificates_.insert(digest);
+  return {};
+}
+
+Status Engine::check_timeout_certificate(const TimeoutCertificate& certificate) {
+  const Hash digest = hash_of(certificate);
+  if (verified_certificates_.contains(digest)) return {};
+  PRIORA_TRY(verify_timeout_certificate(certificate, identity_.validators, dependencies_.verifier,
+                                        genesis_id_));
+  if (verified_certificates_.size() >= verified_certificates_cached_max) verified_certificates_.clear();
+  verified_certificates_.insert(digest);
+  return {};
+}
+
+Status Engine::check_block_shape(const Block& block) {
+  const auto& header = block.header;
+  const auto& parent_vote = block.parent_certificate.vote;
+  if (header.version != 1) return make_error(ErrorKind::refused, "unknown block version");
+  if (header.proposer >= identity_.validators.size())
+    return make_error(ErrorKind::refused, "unknown proposer");
+  if (parent_vote.block_id != header.parent_id)
+    return make_error(ErrorKind::refused, "parent certificate certifies another block");
+  if (header.height != parent_vote.height + 1)
+    return make_error(ErrorKind::refused, "height is not the parent's plus one");
+  if (header.round <= parent_vote.round)
+    return make_error(ErrorKind::refused, "round not above the parent's");
+  if (header.transaction_count != block.transactions.size() ||
+      block.transactions.size() > config_.block_transactions_max)
+    return make_error(ErrorKind::refused, "transaction count wrong or over the limit");
+  if (header.transactions_root != block.compute_transactions_root())
+    return make_error(ErrorKind::refused, "transactions root does not match");
+  if (header.executed_height >= header.height)
+    return make_error(ErrorKind::refused, "executed height not below the block's");
+  auto bytes = try_encode(block);
+  if (!bytes || bytes->size() > config_.block_bytes_max)
+    return make_error(ErrorKind::too_large, "block over block_bytes_max");
+  return check_certificate(block.parent_certificate);
+}
+
+Status Engine::check_proposal(const Proposal& proposal) {
+  const auto& header = proposal.block.header;
+  if (header.proposer != leader_of(header.round))
+    return make_error(ErrorKind::refused, "proposer does not lead this round");
+  const Bytes signed_bytes = encode(ProposalSigningData{proposal.block.id(), header.round});
+  if (!dependencies_.verifier.verify(header.proposer, signing_tag::proposal, signed_bytes,
+                                     proposal.signature))
+    return make_error(ErrorKind::bad_signature, "proposal signature does not verify");
+  PRIORA_TRY(check_block_shape(proposal.block));
+  const std::uint64_t qc_round = proposal.block.parent_certificate.vote.round;
+  if (proposal.timeout_certificate) {
+    if (proposal.timeout_certificate->round + 1 != header.round)
+      return make_error(ErrorKind::refused, "timeout certificate not of the previous round");
+    PRIORA_TRY(check_timeout_certificate(*proposal.timeout_certificate));
+  } else if (qc_round + 1 != header.round) {
+    return make_error(ErrorKind::refused, "round skips ahead without a timeout certificate");
+  }
+  return {};
+}
+
+Status Engine::check_against_parent(const BlockHeader& header, const BlockHeader& parent) const {
+  if (header.height != parent.height + 1)
+    return make_error(ErrorKind::refused, "height is not the parent's plus one");
+  if (header.time_ms <= parent.time_ms)
+    return make_error(ErrorKind::refused, "block time not after the parent's");
+  if (header.executed_height < parent.executed_height)
+    return make_error(ErrorKind::refused, "executed height below the parent's");
+  return {};
+}
+
+Status Engine::check_executed_state(const BlockHeader& header, const BlockHeader& parent) const {
+  if (header.executed_height == parent.executed_height && header.log_size == parent.log_size &&
+      header.log_root == parent.log_root && header.state_root == parent.state_root &&
+      parent.height > 0)
+    return {};
+  auto own = dependencies_.application.executed_state_at(header.executed_height);
+  if (!own) return make_error(ErrorKind::unavailable, "not yet executed up to executed_height");
+  if (own->log_size != header.log_size || own->log_root != header.log_root ||
+      own->state_root != header.state_root)
+    return make_error(ErrorKind::refused, "executed state differs from this replica's");
+  return {};
+}
+
+}  // namespace priora::consensus

@@ -1,0 +1,220 @@
+// The BFT consensus engine: chained two-phase HotStuff of the Jolteon / DiemBFT-v4 family, as a
+// pure state machine. Inputs are messages from peers, timer fires and "transactions are
+// available"; outputs (take_outputs) are messages to send, timers to arm and committed blocks.
+// Signing, verification, the clock, the safety storage, the mempool and the application come in
+// through the interfaces of consensus/interfaces.h; the engine has no threads, sockets, clocks
+// or files of its own.
+//
+// One thread owns an Engine: every call must come from it. Safety (the voting and timeout rules,
+// certificates.h) is kept apart from liveness (the pacemaker: rounds, timers, leaders), and the
+// safety state is written and synced through SafetyStorage before any vote, timeout or proposal
+// is handed out, so a replica restarted from it never signs two conflicting messages.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "consensus/certificates.h"
+#include "consensus/config.h"
+#include "consensus/interfaces.h"
+#include "consensus/messages.h"
+
+namespace priora::consensus {
+
+enum class TimerKind : std::uint8_t { round_timeout, propose, sync_retry };
+
+// Asks the host to call on_timer(timer) once its clock reads fire_at_ms or later. Timers are
+// never cancelled: the engine ignores those that no longer match its state.
+struct TimerRequest {
+  TimerKind kind = TimerKind::round_timeout;
+  std::uint64_t round = 0;
+  std::uint64_t fire_at_ms = 0;  // On the engine's Clock.
+};
+
+struct OutgoingMessage {
+  std::optional<ValidatorIndex> to;  // Absent: every other validator.
+  Message message;
+};
+
+// A committed block, in height order. `certificate` commits this block or a descendant that
+// committed with it (2-chain rule), whose chain of parent ids leads back to this block.
+struct CommittedBlock {
+  Block block;
+  CommitCertificate certificate;
+};
+
+struct EngineOutputs {
+  std::vector<OutgoingMessage> messages;
+  std::vector<TimerRequest> timers;
+  std::vector<CommittedBlock> committed;
+};
+
+struct EngineCounters {
+  std::uint64_t invalid_messages_dropped = 0;  // Bad signature, certificate, link or field.
+  std::uint64_t stale_messages_dropped = 0;    // Valid but for a past round.
+  std::uint64_t votes_refused = 0;             // Valid proposals this replica would not vote for.
+  std::uint64_t conflicting_commits_refused = 0;
+  std::uint64_t storage_failures = 0;
+  std::uint64_t proposals_sent = 0;
+  std::uint64_t votes_sent = 0;
+  std::uint64_t timeouts_sent = 0;
+  std::uint64_t sync_requests_sent = 0;
+  std::uint64_t blocks_committed = 0;
+};
+
+// Who this replica is in which network.
+struct EngineIdentity {
+  std::string chain_id;
+  std::uint64_t genesis_time_ms = 0;
+  ValidatorSet validators;
+  ValidatorIndex self = 0;
+};
+
+struct EngineDependencies {
+  Signer& signer;
+  const Verifier& verifier;
+  const Clock& clock;
+  SafetyStorage& storage;
+  TransactionSource& transactions;
+  CommitTarget& application;
+};
+
+class Engine {
+ public:
+  // Loads the safety state (a fresh validator starts at genesis) and the committed tip from the
+  // application. Fails on an invalid config or identity, or when the storage cannot be read.
+  [[nodiscard]] static Result<std::unique_ptr<Engine>> create(const EngineConfig& config,
+                                                              EngineIdentity identity,
+                                                              EngineDependencies dependencies);
+
+  // Arms the first round timer, re-sends a vote or timeout persisted before a restart, and
+  // proposes if it leads. Call once, before any other input.
+  void start();
+  // A message from validator `from` (authenticated by the transport). Invalid input is dropped
+  // and counted, never asserted on.
+  void on_message(ValidatorIndex from, const Message& message);
+  void on_timer(const TimerRequest& timer);
+  // The mempool has new transactions: a leader waiting on an idle chain proposes now.
+  void on_transactions_available();
+  // Everything produced since the last call, in order.
+  EngineOutputs take_outputs();
+
+  std::uint64_t current_round() const { return current_round_; }
+  std::uint64_t committed_height() const { return committed_height_; }
+  const Hash& genesis_id() const { return genesis_id_; }
+  const SafetyState& safety_state() const { return safety_; }
+  const EngineCounters& counters() const { return counters_; }
+  const std::vector<EquivocationEvidence>& evidence() const { return evidence_; }
+  ValidatorIndex leader_of(std::uint64_t round) const;
+
+ private:
+  struct SyncState {
+    Hash target_id;
+    std::uint64_t target_height = 0;
+    std::uint64_t have_height = 0;
+    ValidatorIndex peer = 0;
+    std::uint32_t attempts = 0;
+    std::uint64_t retry_at_ms = 0;
+  };
+  struct VoteCollection {
+    VoteData data;
+    std::vector<ValidatorSignature> signatures;
+    bool certified = false;
+  };
+
+  Engine(const EngineConfig& config, EngineIdentity identity, EngineDependencies dependencies);
+  [[nodiscard]] Status restore();
+
+  // Message handlers.
+  void dispatch(ValidatorIndex from, const Message& message);
+  void handle_proposal(ValidatorIndex from, const Proposal& proposal);
+  void handle_vote(ValidatorIndex from, const Vote& vote);
+  void handle_timeout(ValidatorIndex from, const Timeout& timeout);
+  void handle_sync_request(ValidatorIndex from, const SyncRequest& request);
+  void handle_sync_response(ValidatorIndex from, const SyncResponse& response);
+  void drain_self_inbox();
+
+  // Checks.
+  [[nodiscard]] Status check_proposal(const Proposal& proposal);
+  [[nodiscard]] Status check_block_shape(const Block& block);
+  [[nodiscard]] Status check_against_parent(const BlockHeader& header, const BlockHeader& parent) const;
+  [[nodiscard]] Status check_executed_state(const BlockHeader& header, const BlockHeader& parent) const;
+  [[nodiscard]] Status check_certificate(const QuorumCertificate& certificate);
+  [[nodiscard]] Status check_timeout_certificate(const TimeoutCertificate& certificate);
+
+  // Certificates and rounds.
+  void observe_certificate(const QuorumCertificate& certificate, ValidatorIndex source);
+  void observe_timeout_certificate(const TimeoutCertificate& certificate, ValidatorIndex source);
+  void advance_round(std::uint64_t round, const std::optional<TimeoutCertificate>& certificate);
+  void try_commit(const QuorumCertificate& certificate, ValidatorIndex source);
+  void commit_chain(const std::vector<const Block*>& chain, const QuorumCertificate& certificate);
+  void prune_below_committed();
+  std::uint64_t round_timeout_ms() const;
+  void arm_round_timer();
+
+  // Voting, proposing and timing out.
+  void maybe_vote(const Proposal& proposal);
+  void try_propose();
+  [[nodiscard]] bool chain_holds_uncommitted_transactions(const Hash& tip_id) const;
+  std::set<Hash> uncommitted_transaction_ids(const Hash& tip_id) const;
+  Block build_block(const Block& parent);
+  void local_timeout();
+  void add_vote(const Vote& vote);
+  void add_timeout(const Timeout& timeout);
+  [[nodiscard]] bool persist_safety_state();
+
+  // Sync.
+  void start_sync(const Hash& block_id, std::uint64_t height, ValidatorIndex peer);
+  void send_sync_request();
+  std::vector<Block> chain_for_peer(const SyncRequest& request) const;
+  [[nodiscard]] Status check_synced_chain(const SyncResponse& response);
+
+  // Evidence.
+  void record_signed(MessageKind kind, ValidatorIndex validator, std::uint64_t round,
+                     Bytes signed_bytes, const Signature& signature);
+
+  void send(std::optional<ValidatorIndex> to, Message message);
+  void insert_block(const Block& block);
+  bool knows_block(const Hash& id) const { return blocks_.contains(id); }
+
+  EngineConfig config_;
+  EngineIdentity identity_;
+  EngineDependencies dependencies_;
+  BlockHeader genesis_;
+  Hash genesis_id_;
+
+  // Blocks at or above the committed tip whose ancestry reaches it; the tip is the root.
+  std::map<Hash, Block> blocks_;
+  Hash root_id_;
+  std::uint64_t committed_height_ = 0;
+
+  SafetyState safety_;
+  std::uint64_t current_round_ = 1;
+  std::uint64_t round_entered_at_ms_ = 0;
+  std::uint64_t round_timer_fire_at_ms_ = 0;
+  std::uint32_t consecutive_failed_rounds_ = 0;
+  std::optional<QuorumCertificate> highest_commit_certificate_;
+
+  std::map<std::uint64_t, std::map<Hash, VoteCollection>> votes_;
+  std::map<std::uint64_t, std::map<ValidatorIndex, Timeout>> timeouts_;
+  // First signed message per (kind, round, validator), to detect equivocation.
+  std::map<std::tuple<MessageKind, std::uint64_t, ValidatorIndex>, std::pair<Bytes, Signature>>
+      signed_seen_;
+  std::vector<EquivocationEvidence> evidence_;
+  std::set<Hash> verified_certificates_;
+
+  std::optional<std::pair<ValidatorIndex, Proposal>> pending_proposal_;
+  std::optional<SyncState> sync_;
+
+  std::deque<Message> self_inbox_;
+  EngineOutputs outputs_;
+  EngineCounters counters_;
+};
+
+}  // namespace priora::consensus

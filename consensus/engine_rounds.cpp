@@ -1,0 +1,124 @@
+// The pacemaker and the commit rule of Engine: certificates move rounds, QCs commit.
+#include <algorithm>
+
+#include "consensus/engine.h"
+#include "consensus/internal/engine_limits.h"
+
+namespace priora::consensus {
+using namespace internal;
+
+std::uint64_t Engine::round_timeout_ms() const {
+  std::uint64_t timeout = config_.round_timeout_ms_base;
+  for (std::uint32_t i = 0; i < consecutive_failed_rounds_ && timeout < config_.round_timeout_ms_max; ++i)
+    timeout = timeout * config_.round_timeout_backoff_percent / 100;
+  return std::min(timeout, config_.round_timeout_ms_max);
+}
+
+void Engine::arm_round_timer() {
+  round_timer_fire_at_ms_ = dependencies_.clock.now_ms() + round_timeout_ms();
+  outputs_.timers.push_back({TimerKind::round_timeout, current_round_, round_timer_fire_at_ms_});
+}
+
+void Engine::observe_certificate(const QuorumCertificate& certificate, ValidatorIndex source) {
+  const auto& vote = certificate.vote;
+  if (vote.round > safety_.highest_qc.vote.round) {
+    safety_.highest_qc = certificate;
+    auto block = blocks_.find(vote.block_id);
+    if (block != blocks_.end())
+      safety_.preferred_round =
+          std::max(safety_.preferred_round, block->second.parent_certificate.vote.round);
+    // Written now, made durable by the sync before the next vote or timeout.
+    if (!dependencies_.storage.write(safety_).ok()) ++counters_.storage_failures;
+  }
+  if (vote.height > committed_height_ && !knows_block(vote.block_id))
+    start_sync(vote.block_id, vote.height, source);
+  if (vote.commits() && vote.commit_height > committed_height_) {
+    if (!highest_commit_certificate_ || vote.round > highest_commit_certificate_->vote.round)
+      highest_commit_certificate_ = certificate;
+    try_commit(certificate, source);
+  }
+  if (vote.round + 1 > current_round_) {
+    consecutive_failed_rounds_ = 0;
+    advance_round(vote.round + 1, std::nullopt);
+  } else if (vote.round + 1 == current_round_) {
+    consecutive_failed_rounds_ = 0;
+  }
+}
+
+void Engine::observe_timeout_certificate(const TimeoutCertificate& certificate,
+                                         ValidatorIndex source) {
+  if (!safety_.highest_tc || certificate.round > safety_.highest_tc->round) {
+    safety_.highest_tc = certificate;
+    if (!dependencies_.storage.write(safety_).ok()) ++counters_.storage_failures;
+  }
+  observe_certificate(certificate.highest_qc, source);
+  if (certificate.round + 1 > current_round_) {
+    ++consecutive_failed_rounds_;
+    advance_round(certificate.round + 1, certificate);
+  }
+}
+
+void Engine::advance_round(std::uint64_t round, const std::optional<TimeoutCertificate>&) {
+  PRIORA_ASSERT(round > current_round_);
+  current_round_ = round;
+  round_entered_at_ms_ = dependencies_.clock.now_ms();
+  arm_round_timer();
+  const std::uint64_t keep_from = round > message_history_rounds ? round - message_history_rounds : 0;
+  votes_.erase(votes_.begin(), votes_.lower_bound(keep_from));
+  timeouts_.erase(timeouts_.begin(), timeouts_.lower_bound(keep_from));
+  std::erase_if(signed_seen_, [&](const auto& entry) { return std::get<1>(entry.first) < keep_from; });
+  try_propose();
+}
+
+void Engine::try_commit(const QuorumCertificate& certificate, ValidatorIndex source) {
+  const auto& vote = certificate.vote;
+  if (!vote.commits() || vote.commit_height <= committed_height_) return;
+  std::vector<const Block*> chain;  // From the block to commit down to the committed tip's child.
+  Hash cursor = vote.commit_block_id;
+  for (std::size_t steps = 0; steps < chain_walk_steps_max; ++steps) {
+    auto found = blocks_.find(cursor);
+    if (found == blocks_.end()) {
+      start_sync(vote.block_id, vote.height, source);
+      return;
+    }
+    const Block& block = found->second;
+    if (block.header.height == committed_height_) {
+      if (cursor != root_id_) {
+        ++counters_.conflicting_commits_refused;
+        return;
+      }
+      std::reverse(chain.begin(), chain.end());
+      commit_chain(chain, certificate);
+      return;
+    }
+    chain.push_back(&block);
+    cursor = block.header.parent_id;
+  }
+  PRIORA_ASSERT_MSG(false, "block tree deeper than chain_walk_steps_max");
+}
+
+void Engine::commit_chain(const std::vector<const Block*>& chain,
+                          const QuorumCertificate& certificate) {
+  if (chain.empty()) return;
+  PRIORA_ASSERT(chain.back()->id() == certificate.vote.commit_block_id);
+  const CommitCertificate commit_certificate{certificate};
+  for (const Block* block : chain) {
+    PRIORA_ASSERT(block->header.height == committed_height_ + 1);
+    PRIORA_ASSERT(block->header.parent_id == root_id_);
+    const ExecutedState state = dependencies_.application.commit(*block, commit_certificate);
+    PRIORA_ASSERT_MSG(state.height == block->header.height, "application executed another height");
+    committed_height_ = block->header.height;
+    root_id_ = block->id();
+    ++counters_.blocks_committed;
+    outputs_.committed.push_back({*block, commit_certificate});
+  }
+  prune_below_committed();
+}
+
+void Engine::prune_below_committed() {
+  std::erase_if(blocks_, [&](const auto& entry) {
+    return entry.second.header.height <= committed_height_ && entry.first != root_id_;
+  });
+}
+
+}  // namespace priora::consensus
