@@ -46,6 +46,13 @@ Status Engine::restore() {
     root_id_ = tip->id();
     blocks_.emplace(root_id_, std::move(*tip));
   }
+  auto stored_blocks = dependencies_.storage.load_blocks();
+  if (!stored_blocks) return stored_blocks.error();
+  std::sort(stored_blocks->begin(), stored_blocks->end(),
+            [](const Block& a, const Block& b) { return a.header.height < b.header.height; });
+  for (const Block& block : *stored_blocks)
+    if (block.header.height > committed_height_ && knows_block(block.header.parent_id))
+      blocks_.emplace(block.id(), block);
   current_round_ = safety_.highest_qc.vote.round + 1;
   if (safety_.highest_tc) current_round_ = std::max(current_round_, safety_.highest_tc->round + 1);
   return {};

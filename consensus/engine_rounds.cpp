@@ -113,6 +113,7 @@ void Engine::commit_chain(const std::vector<const Block*>& chain,
     outputs_.committed.push_back({*block, commit_certificate});
   }
   prune_below_committed();
+  if (!dependencies_.storage.forget_blocks_up_to(committed_height_).ok()) ++counters_.storage_failures;
 }
 
 void Engine::prune_below_committed() {

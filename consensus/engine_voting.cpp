@@ -10,7 +10,9 @@ using namespace internal;
 void Engine::insert_block(const Block& block) {
   if (block.header.height <= committed_height_) return;
   PRIORA_ASSERT(knows_block(block.header.parent_id));
-  blocks_.emplace(block.id(), block);
+  auto [position, inserted] = blocks_.emplace(block.id(), block);
+  (void)position;
+  if (inserted && !dependencies_.storage.write_block(block).ok()) ++counters_.storage_failures;
 }
 
 void Engine::handle_proposal(ValidatorIndex from, const Proposal& proposal) {

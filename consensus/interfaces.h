@@ -95,6 +95,13 @@ class SafetyStorage {
   // Returns once everything written is durable (fsync). The engine calls it before a vote,
   // timeout or proposal leaves.
   [[nodiscard]] virtual Status sync() = 0;
+
+  // Uncommitted blocks. The engine writes each block it accepts (made durable by the next
+  // sync), so a block that f+1 honest replicas voted for survives even if every replica
+  // restarts; committed blocks live in the application and are forgotten here.
+  [[nodiscard]] virtual Status write_block(const Block& block) = 0;
+  [[nodiscard]] virtual Status forget_blocks_up_to(std::uint64_t height) = 0;
+  [[nodiscard]] virtual Result<std::vector<Block>> load_blocks() = 0;
 };
 
 // Where transactions for new blocks come from (the mempool). Opaque to consensus.

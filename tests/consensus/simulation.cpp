@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <queue>
@@ -358,6 +359,7 @@ void Simulation::set_up() {
   network_.delay_ms_max = shape_.delay_ms_max;
   if (shape_.crash_until_gst)
     for (std::size_t i = 0; i < faults; ++i) nodes_[order[i]]->down_until_gst = true;
+  if (shape_.majority_partition) change_network(false);
   for (std::size_t i = 0; i < nodes_.size(); ++i) start_node(i);
   end_ms_ = options_.gst_ms + options_.liveness_window_ms;
   schedule_faults();
@@ -422,6 +424,7 @@ void Simulation::change_network(bool healthy) {
     // Copies of a twin always sit on opposite sides; honest nodes are split at random.
     std::vector<int> side(count, 0);
     std::map<ValidatorIndex, int> first_copy_side;
+    std::size_t honest_seen = 0;
     for (std::size_t i = 0; i < count; ++i) {
       const Node& node = *nodes_[i];
       if (node.behaviour == Behaviour::twin) {
@@ -429,7 +432,7 @@ void Simulation::change_network(bool healthy) {
         side[i] = found == first_copy_side.end() ? 0 : 1;
         if (found == first_copy_side.end()) first_copy_side.emplace(node.validator, 0);
       } else if (shape_.majority_partition) {
-        side[i] = static_cast<int>(node.validator % 2);
+        side[i] = static_cast<int>(honest_seen++ % 2);
       } else {
         side[i] = static_cast<int>(random_.below(2));
       }
@@ -464,7 +467,8 @@ void Simulation::change_network(bool healthy) {
 
 void Simulation::on_gst() {
   after_gst_ = true;
-  change_network(true);
+  // f+1 twins keep their partition: the run exists to show that safety then fails.
+  change_network(shape_.majority_partition ? false : true);
   network_.drop_per_mille = 0;
   network_.duplicate_per_mille = 0;
   network_.delay_ms_min = 1;
@@ -562,6 +566,13 @@ void Simulation::deliver(const Event& event) {
 }
 
 void Simulation::handle(const Event& event) {
+  if (std::getenv("PRIORA_SIM_TRACE") && event.kind == EventKind::deliver)
+    std::printf("%llu deliver %zu->%zu kind %d round-ish %llu\n", (unsigned long long)now_ms_, event.from_node, event.node,
+                (int)event.message->index(),
+                (unsigned long long)(std::holds_alternative<Timeout>(*event.message) ? std::get<Timeout>(*event.message).round
+                : std::holds_alternative<Proposal>(*event.message) ? std::get<Proposal>(*event.message).round() : 0));
+  if (std::getenv("PRIORA_SIM_TRACE") && event.kind == EventKind::timer)
+    std::printf("%llu timer node %zu kind %d round %llu\n", (unsigned long long)now_ms_, event.node, (int)event.timer.kind, (unsigned long long)event.timer.round);
   switch (event.kind) {
     case EventKind::deliver: deliver(event); break;
     case EventKind::timer: {

@@ -58,7 +58,27 @@ Status SimulatedStorage::write(const SafetyState& state) {
 Status SimulatedStorage::sync() {
   if (unsynced_) durable_ = std::move(unsynced_);
   unsynced_.reset();
+  durable_blocks_.merge(unsynced_blocks_);
+  unsynced_blocks_.clear();
   return {};
+}
+
+Status SimulatedStorage::write_block(const Block& block) {
+  unsynced_blocks_.emplace(block.id(), block);
+  return {};
+}
+
+Status SimulatedStorage::forget_blocks_up_to(std::uint64_t height) {
+  for (auto* blocks : {&durable_blocks_, &unsynced_blocks_})
+    std::erase_if(*blocks, [&](const auto& entry) { return entry.second.header.height <= height; });
+  return {};
+}
+
+Result<std::vector<Block>> SimulatedStorage::load_blocks() {
+  std::vector<Block> blocks;
+  for (const auto* source : {&durable_blocks_, &unsynced_blocks_})
+    for (const auto& entry : *source) blocks.push_back(entry.second);
+  return blocks;
 }
 
 SimulatedApplication::SimulatedApplication() {

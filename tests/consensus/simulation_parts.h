@@ -82,11 +82,19 @@ class SimulatedStorage final : public SafetyStorage {
   Result<std::optional<SafetyState>> load() override;
   Status write(const SafetyState& state) override;
   Status sync() override;
-  void crash() { unsynced_.reset(); }
+  Status write_block(const Block& block) override;
+  Status forget_blocks_up_to(std::uint64_t height) override;
+  Result<std::vector<Block>> load_blocks() override;
+  void crash() {
+    unsynced_.reset();
+    unsynced_blocks_.clear();
+  }
 
  private:
   std::optional<SafetyState> durable_;
   std::optional<SafetyState> unsynced_;
+  std::map<Hash, Block> durable_blocks_;
+  std::map<Hash, Block> unsynced_blocks_;
 };
 
 // The replicated application of the simulation: executes committed blocks into a hash chain

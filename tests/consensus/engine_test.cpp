@@ -1,0 +1,176 @@
+// Unit tests of the consensus messages, configuration, certificates and voting rules.
+#include <catch2/catch.hpp>
+
+#include "consensus/certificates.h"
+#include "consensus/config.h"
+#include "consensus/messages.h"
+#include "simulation_parts.h"
+
+using namespace priora;
+using namespace priora::consensus;
+
+namespace {
+
+constexpr std::string_view chain = "priora-test";
+
+struct Keys {
+  std::vector<SigningKey> keys;
+  ValidatorSet validators;
+};
+
+Keys make_keys(std::size_t count) {
+  Keys out;
+  std::vector<PublicKey> public_keys;
+  for (std::size_t i = 0; i < count; ++i) {
+    Seed seed;
+    seed.bytes[0] = static_cast<std::uint8_t>(i + 1);
+    out.keys.push_back(SigningKey::from_seed(seed));
+    public_keys.push_back(out.keys.back().public_key());
+  }
+  out.validators = ValidatorSet(public_keys);
+  return out;
+}
+
+QuorumCertificate certify(const Keys& keys, const VoteData& vote, std::size_t signers) {
+  QuorumCertificate certificate;
+  certificate.vote = vote;
+  for (std::size_t i = 0; i < signers; ++i)
+    certificate.signatures.push_back(
+        {static_cast<ValidatorIndex>(i), keys.keys[i].sign(signing_tag::vote, chain, encode(vote))});
+  return certificate;
+}
+
+}  // namespace
+
+TEST_CASE("consensus messages round-trip through their canonical encoding") {
+  Proposal proposal;
+  proposal.block.header.height = 3;
+  proposal.block.header.round = 7;
+  proposal.block.transactions.push_back(Transaction{});
+  proposal.timeout_certificate = TimeoutCertificate{6, {{1, 4, Signature{}}}, QuorumCertificate{}};
+  for (const Message& message : std::vector<Message>{proposal, Vote{}, Timeout{}, SyncRequest{},
+                                                     SyncResponse{Hash{}, {proposal.block}}}) {
+    auto bytes = encode_message(message);
+    REQUIRE(bytes.ok());
+    auto decoded = decode_message(*bytes);
+    REQUIRE(decoded.ok());
+    CHECK(*decoded == message);
+    Bytes trailing = *bytes;
+    trailing.push_back(0);
+    CHECK_FALSE(decode_message(trailing).ok());
+    Bytes truncated(bytes->begin(), bytes->end() - 1);
+    CHECK_FALSE(decode_message(truncated).ok());
+  }
+  Bytes unknown_kind = {9, 0, 0};
+  CHECK(decode_message(unknown_kind).error().kind == ErrorKind::malformed);
+}
+
+TEST_CASE("engine configuration survives JSON and refuses nonsense") {
+  EngineConfig config;
+  config.round_timeout_ms_base = 4000;
+  config.empty_block_interval_ms = 500;
+  auto parsed = config_from_json(config_to_json(config));
+  REQUIRE(parsed.ok());
+  CHECK(parsed->round_timeout_ms_base == 4000);
+  CHECK(parsed->empty_block_interval_ms == 500);
+  CHECK(config_from_json(nlohmann::json::object()).ok());
+  CHECK_FALSE(config_from_json({{"round_timeout_ms_bas", 10}}).ok());
+  CHECK_FALSE(config_from_json({{"round_timeout_ms_base", -1}}).ok());
+  CHECK_FALSE(config_from_json({{"round_timeout_ms_base", 500}, {"empty_block_interval_ms", 1000}}).ok());
+}
+
+TEST_CASE("the genesis block id depends on chain id, time and validators only") {
+  const Keys keys = make_keys(4);
+  const Hash id = genesis_header(chain, 1000, keys.validators).id();
+  CHECK(id == genesis_header(chain, 1000, keys.validators).id());
+  CHECK(id != genesis_header("other-chain", 1000, keys.validators).id());
+  CHECK(id != genesis_header(chain, 1001, keys.validators).id());
+  CHECK(is_genesis_certificate(genesis_certificate(genesis_header(chain, 1000, keys.validators)), id));
+}
+
+TEST_CASE("a commit certificate formed from votes verifies with the genesis keys alone") {
+  const Keys keys = make_keys(4);
+  const Ed25519Verifier verifier(keys.validators, std::string(chain));
+  BlockHeader committed;
+  committed.height = 5;
+  committed.round = 9;
+  VoteData vote{Hash{}, 10, 6, committed.id(), 5};
+  vote.block_id.bytes[0] = 1;
+  const CommitCertificate certificate{certify(keys, vote, 3)};
+  CHECK(verify_commit_certificate(certificate, committed, keys.validators, chain).ok());
+  CHECK(verify_commit(certificate, committed, keys.validators, verifier).ok());
+  // Too few signers, another header, another chain: refused.
+  CHECK_FALSE(verify_commit(CommitCertificate{certify(keys, vote, 2)}, committed, keys.validators, verifier).ok());
+  BlockHeader other = committed;
+  other.time_ms = 1;
+  CHECK_FALSE(verify_commit(certificate, other, keys.validators, verifier).ok());
+  CHECK_FALSE(verify_commit_certificate(certificate, committed, keys.validators, "another").ok());
+}
+
+TEST_CASE("timeout certificates need a quorum and their highest QC") {
+  const Keys keys = make_keys(4);
+  const Ed25519Verifier verifier(keys.validators, std::string(chain));
+  const Hash genesis_id = genesis_header(chain, 0, keys.validators).id();
+  const QuorumCertificate qc = certify(keys, VoteData{Hash{}, 3, 2, Hash{}, 0}, 3);
+  TimeoutCertificate certificate;
+  certificate.round = 5;
+  certificate.highest_qc = qc;
+  for (ValidatorIndex i = 0; i < 3; ++i) {
+    const std::uint64_t qc_round = i == 1 ? 3 : 2;
+    certificate.signatures.push_back(
+        {i, qc_round, keys.keys[i].sign(signing_tag::timeout, chain, encode(TimeoutSigningData{5, qc_round}))});
+  }
+  CHECK(verify_timeout_certificate(certificate, keys.validators, verifier, genesis_id).ok());
+  CHECK(certificate.highest_qc_round() == 3);
+  auto short_of_quorum = certificate;
+  short_of_quorum.signatures.pop_back();
+  CHECK_FALSE(verify_timeout_certificate(short_of_quorum, keys.validators, verifier, genesis_id).ok());
+  auto lying = certificate;
+  lying.signatures[0].highest_qc_round = 4;  // Not what was signed.
+  CHECK_FALSE(verify_timeout_certificate(lying, keys.validators, verifier, genesis_id).ok());
+}
+
+TEST_CASE("the 2-chain voting and timeout rules") {
+  // Directly after its QC: safe unless already voted in this round.
+  CHECK(safe_to_vote(5, 4, std::nullopt, 4));
+  CHECK_FALSE(safe_to_vote(5, 4, std::nullopt, 5));
+  // Skipping rounds needs a TC of the previous round whose QCs are not above the block's.
+  TimeoutCertificate tc;
+  tc.round = 6;
+  tc.signatures = {{0, 3, {}}, {1, 4, {}}, {2, 2, {}}};
+  CHECK_FALSE(safe_to_vote(7, 4, std::nullopt, 6));
+  CHECK(safe_to_vote(7, 4, tc, 6));
+  CHECK_FALSE(safe_to_vote(7, 3, tc, 6));  // Would extend a QC older than one reported in the TC.
+  CHECK_FALSE(safe_to_vote(8, 4, tc, 6));  // The TC is not of the previous round.
+  // Timeouts: not below the voted round, and only for the round after the QC or TC.
+  CHECK(safe_to_timeout(5, 4, std::nullopt, 5));
+  CHECK_FALSE(safe_to_timeout(5, 4, std::nullopt, 6));
+  CHECK_FALSE(safe_to_timeout(6, 4, std::nullopt, 5));
+  CHECK(safe_to_timeout(6, 4, 5, 5));
+}
+
+TEST_CASE("the cheap simulation signer cannot be used by another validator") {
+  const Hash secret_a = sha256(as_bytes("a"));
+  const Hash secret_b = sha256(as_bytes("b"));
+  simulation::CheapSigner signer_a(secret_a, std::string(chain));
+  const simulation::CheapVerifier verifier({secret_a, secret_b}, std::string(chain));
+  const Bytes message = {1, 2, 3};
+  const Signature signature = signer_a.sign(signing_tag::vote, message);
+  CHECK(verifier.verify(0, signing_tag::vote, message, signature));
+  CHECK_FALSE(verifier.verify(1, signing_tag::vote, message, signature));
+  CHECK_FALSE(verifier.verify(0, signing_tag::timeout, message, signature));
+}
+
+TEST_CASE("simulated storage loses exactly the unsynced tail on a crash") {
+  simulation::SimulatedStorage storage;
+  SafetyState first;
+  first.highest_voted_round = 3;
+  REQUIRE(storage.write(first).ok());
+  REQUIRE(storage.sync().ok());
+  SafetyState second = first;
+  second.highest_voted_round = 4;
+  REQUIRE(storage.write(second).ok());
+  CHECK(storage.load()->value().highest_voted_round == 4);
+  storage.crash();
+  CHECK(storage.load()->value().highest_voted_round == 3);
+}
