@@ -33,7 +33,9 @@ Error corrupt(const std::string& why) {
   return make_error(ErrorKind::corruption, "keystore: " + why);
 }
 
-std::string system_error_text(int code) { return std::strerror(code); }
+std::string system_error_text(int code) {
+  return std::strerror(code);
+}
 
 // The key and password check derived from a password; wiped when it dies.
 struct DerivedKey {
@@ -56,7 +58,8 @@ Status derive_key(std::string_view password, ByteView salt, const KeystoreCost& 
 Status check_cost(const KeystoreCost& cost) {
   if (cost.operations > keystore_operations_max || cost.memory_bytes > keystore_memory_bytes_max)
     return make_error(ErrorKind::too_large, "keystore: Argon2id cost over its limits");
-  if (cost.operations < crypto_pwhash_OPSLIMIT_MIN || cost.memory_bytes < crypto_pwhash_MEMLIMIT_MIN)
+  if (cost.operations < crypto_pwhash_OPSLIMIT_MIN ||
+      cost.memory_bytes < crypto_pwhash_MEMLIMIT_MIN)
     return corrupt("Argon2id cost below libsodium's minimum");
   return {};
 }
@@ -94,7 +97,8 @@ std::optional<std::vector<std::pair<std::string_view, std::string_view>>> split_
     if (end == std::string_view::npos) return std::nullopt;
     const std::string_view line = text.substr(0, end);
     const std::size_t space = line.find(' ');
-    if (space == std::string_view::npos || space == 0 || space + 1 == line.size()) return std::nullopt;
+    if (space == std::string_view::npos || space == 0 || space + 1 == line.size())
+      return std::nullopt;
     lines.emplace_back(line.substr(0, space), line.substr(space + 1));
     text.remove_prefix(end + 1);
   }
@@ -125,8 +129,9 @@ Result<KeystoreFields> parse_fields(std::string_view text) {
     return corrupt("not a keystore file (no checksum line)");
   auto lines = split_lines(text);
   if (!lines || lines->size() != 11) return corrupt("not a keystore file (bad line structure)");
-  const char* names[] = {"format", "version", "kdf", "kdf-operations", "kdf-memory-bytes", "salt",
-                         "cipher", "nonce", "password-check", "ciphertext", "checksum"};
+  const char* names[] = {"format",           "version",    "kdf",     "kdf-operations",
+                         "kdf-memory-bytes", "salt",       "cipher",  "nonce",
+                         "password-check",   "ciphertext", "checksum"};
   for (std::size_t i = 0; i < 11; ++i)
     if ((*lines)[i].first != names[i]) return corrupt(std::string("expected the line ") + names[i]);
   auto field = [&](std::size_t i) { return (*lines)[i].second; };
@@ -200,8 +205,8 @@ Result<SecretBytes> open_keystore(std::string_view text, std::string_view passwo
   unsigned long long opened = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
           secret.data(), &opened, nullptr, fields->ciphertext.data(), fields->ciphertext.size(),
-          reinterpret_cast<const std::uint8_t*>(header.data()), header.size(),
-          fields->nonce.data(), key.encryption_key()) != 0) {
+          reinterpret_cast<const std::uint8_t*>(header.data()), header.size(), fields->nonce.data(),
+          key.encryption_key()) != 0) {
     secure_wipe(secret.data(), secret.size());
     return corrupt("the ciphertext was altered");
   }
@@ -218,7 +223,8 @@ Result<std::string> write_temporary(const std::string& path, std::string_view te
     return make_error(ErrorKind::io, "keystore: cannot create a file next to " + path + ": " +
                                          system_error_text(errno));
   Status status;
-  if (::fchmod(descriptor, 0600) != 0) status = make_error(ErrorKind::io, "keystore: fchmod failed");
+  if (::fchmod(descriptor, 0600) != 0)
+    status = make_error(ErrorKind::io, "keystore: fchmod failed");
   std::size_t done = 0;
   while (status.ok() && done < text.size()) {
     const ssize_t wrote = ::write(descriptor, text.data() + done, text.size() - done);
@@ -255,9 +261,9 @@ Result<std::string> read_small_file(const std::string& path) {
   const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (descriptor < 0) {
     const int code = errno;
-    if (code == ENOENT)
-      return make_error(ErrorKind::not_found, "keystore: no file at " + path);
-    return make_error(ErrorKind::io, "keystore: cannot open " + path + ": " + system_error_text(code));
+    if (code == ENOENT) return make_error(ErrorKind::not_found, "keystore: no file at " + path);
+    return make_error(ErrorKind::io,
+                      "keystore: cannot open " + path + ": " + system_error_text(code));
   }
   std::string text;
   char buffer[4096];
@@ -266,7 +272,8 @@ Result<std::string> read_small_file(const std::string& path) {
     const ssize_t got = ::read(descriptor, buffer, sizeof buffer);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
-      status = make_error(ErrorKind::io, "keystore: cannot read " + path + ": " + system_error_text(errno));
+      status = make_error(ErrorKind::io,
+                          "keystore: cannot read " + path + ": " + system_error_text(errno));
       break;
     }
     if (got == 0) break;
@@ -293,7 +300,8 @@ Status write_keystore_file(const std::string& path, ByteView secret, std::string
     if (::rename(temporary->c_str(), path.c_str()) != 0) {
       const int code = errno;
       ::unlink(temporary->c_str());
-      return make_error(ErrorKind::io, "keystore: cannot rename into " + path + ": " + system_error_text(code));
+      return make_error(ErrorKind::io,
+                        "keystore: cannot rename into " + path + ": " + system_error_text(code));
     }
   } else {
     // link() fails when the name exists, so a key is never replaced by accident.
@@ -303,7 +311,8 @@ Status write_keystore_file(const std::string& path, ByteView secret, std::string
     if (linked != 0 && code == EEXIST)
       return make_error(ErrorKind::conflict, "keystore: " + path + " already exists");
     if (linked != 0)
-      return make_error(ErrorKind::io, "keystore: cannot create " + path + ": " + system_error_text(code));
+      return make_error(ErrorKind::io,
+                        "keystore: cannot create " + path + ": " + system_error_text(code));
   }
   sync_folder_of(path);
   return {};

@@ -72,7 +72,9 @@ class SecretBytes {
   explicit SecretBytes(Bytes bytes) : bytes_(std::move(bytes)) {}
   SecretBytes(const SecretBytes&) = delete;
   SecretBytes& operator=(const SecretBytes&) = delete;
-  SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) { other.bytes_.clear(); }
+  SecretBytes(SecretBytes&& other) noexcept : bytes_(std::move(other.bytes_)) {
+    other.bytes_.clear();
+  }
   SecretBytes& operator=(SecretBytes&&) = delete;
   ~SecretBytes() { secure_wipe(bytes_.data(), bytes_.size()); }
 

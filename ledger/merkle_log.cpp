@@ -39,7 +39,9 @@ std::array<std::uint8_t, 8> position_key(std::uint64_t position) {
 }
 
 // The largest power of two smaller than n (n >= 2): the split point of RFC 9162's MTH.
-std::uint64_t split_point(std::uint64_t n) { return std::bit_floor(n - 1); }
+std::uint64_t split_point(std::uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 Error corrupt_log(const std::string& what) {
   return make_error(ErrorKind::corruption, "Merkle log: " + what);
@@ -160,7 +162,8 @@ Result<std::uint64_t> MerkleLog::size(const ReadTransaction& transaction) const 
   return read_key_u64(**found, 0);
 }
 
-Result<std::uint64_t> MerkleLog::append(WriteTransaction& transaction, const Hash& leaf_hash) const {
+Result<std::uint64_t> MerkleLog::append(WriteTransaction& transaction,
+                                        const Hash& leaf_hash) const {
   auto current = size(transaction);
   if (!current) return current.error();
   const std::uint64_t index = *current;
@@ -182,7 +185,8 @@ Result<std::uint64_t> MerkleLog::append(WriteTransaction& transaction, const Has
     ++level;
   }
   const auto size_value = position_key(index + 1);
-  PRIORA_TRY(transaction.put(database_, size_key(), ByteView(size_value.data(), size_value.size())));
+  PRIORA_TRY(
+      transaction.put(database_, size_key(), ByteView(size_value.data(), size_value.size())));
   return index;
 }
 
@@ -199,8 +203,8 @@ Result<Hash> MerkleLog::leaf(const ReadTransaction& transaction, std::uint64_t l
   if (!current) return current.error();
   if (leaf_index >= *current)
     return make_error(ErrorKind::not_found, "leaf " + std::to_string(leaf_index) +
-                                                " is beyond the log's " +
-                                                std::to_string(*current) + " leaves");
+                                                " is beyond the log's " + std::to_string(*current) +
+                                                " leaves");
   return SubtreeReader(transaction, database_).perfect(0, leaf_index);
 }
 
@@ -215,7 +219,8 @@ Result<std::vector<Hash>> MerkleLog::inclusion_proof(const ReadTransaction& tran
                                                        " is not below the tree size " +
                                                        std::to_string(tree_size));
   std::vector<Hash> proof;
-  PRIORA_TRY(inclusion_path(SubtreeReader(transaction, database_), leaf_index, 0, tree_size, proof));
+  PRIORA_TRY(
+      inclusion_path(SubtreeReader(transaction, database_), leaf_index, 0, tree_size, proof));
   return proof;
 }
 
@@ -226,9 +231,9 @@ Result<std::vector<Hash>> MerkleLog::consistency_proof(const ReadTransaction& tr
   if (!current) return current.error();
   PRIORA_TRY(check_size_within(size2, *current, "tree size"));
   if (size1 > size2)
-    return make_error(ErrorKind::invalid_argument, "first size " + std::to_string(size1) +
-                                                       " is above the second " +
-                                                       std::to_string(size2));
+    return make_error(
+        ErrorKind::invalid_argument,
+        "first size " + std::to_string(size1) + " is above the second " + std::to_string(size2));
   std::vector<Hash> proof;
   if (size1 == 0 || size1 == size2) return proof;
   PRIORA_TRY(consistency_path(SubtreeReader(transaction, database_), size1, 0, size2, true, proof));

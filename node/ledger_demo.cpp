@@ -66,7 +66,8 @@ bool write_blocks(DemoLog& demo) {
         transaction.nonce = next + i;
         transaction.chain_id = std::string(demo_chain_id);
         transaction.sign_with(applicant);
-        if (!transaction.signature_valid()) return make_error(ErrorKind::bad_signature, "signature");
+        if (!transaction.signature_valid())
+          return make_error(ErrorKind::bad_signature, "signature");
         const Receipt receipt = receipt_for(transaction, height, static_cast<std::uint32_t>(i));
         auto index = demo.log->append(write, receipt.leaf_hash());
         if (!index) return index.error();
@@ -74,12 +75,14 @@ bool write_blocks(DemoLog& demo) {
       }
       return {};
     });
-    if (!written) return fail("writing block " + std::to_string(height) + ": " + written.error().to_string());
+    if (!written)
+      return fail("writing block " + std::to_string(height) + ": " + written.error().to_string());
     next += count;
   }
-  std::printf("2. %zu transactions were signed and their receipts written as Merkle log leaves,\n"
-              "   in %llu blocks of up to %zu (one LMDB write transaction per block).\n",
-              demo_transactions, static_cast<unsigned long long>(height), demo_transactions_per_block);
+  std::printf(
+      "2. %zu transactions were signed and their receipts written as Merkle log leaves,\n"
+      "   in %llu blocks of up to %zu (one LMDB write transaction per block).\n",
+      demo_transactions, static_cast<unsigned long long>(height), demo_transactions_per_block);
   return true;
 }
 
@@ -92,8 +95,10 @@ bool prove_inclusion(const DemoLog& demo, const ReadTransaction& read, std::uint
   std::printf("4. Receipt %llu (filing %s) has an inclusion proof of %zu hashes.\n",
               static_cast<unsigned long long>(index), receipt.filing_number.c_str(), proof->size());
   const Status verified = verify_inclusion(receipt.leaf_hash(), index, size, *proof, root);
-  if (!verified) return fail("the inclusion proof does not verify: " + verified.error().to_string());
-  std::printf("   Checked with only the receipt, the proof and the root: the receipt is in the log.\n");
+  if (!verified)
+    return fail("the inclusion proof does not verify: " + verified.error().to_string());
+  std::printf(
+      "   Checked with only the receipt, the proof and the root: the receipt is in the log.\n");
   std::vector<Hash> tampered = *proof;
   tampered[random() % tampered.size()].bytes[0] ^= 0x01;
   const Status rejected = verify_inclusion(receipt.leaf_hash(), index, size, tampered, root);
@@ -119,7 +124,8 @@ bool prove_consistency(const DemoLog& demo, const ReadTransaction& read, std::ui
   std::printf("   A consistency proof of %zu hashes shows the log of size %llu extends it:\n",
               proof->size(), static_cast<unsigned long long>(size));
   const Status verified = verify_consistency(earlier, size, *earlier_root, root, *proof);
-  if (!verified) return fail("the consistency proof does not verify: " + verified.error().to_string());
+  if (!verified)
+    return fail("the consistency proof does not verify: " + verified.error().to_string());
   std::printf("   verified: nothing logged before size %llu was changed or removed.\n",
               static_cast<unsigned long long>(earlier));
   Hash rewritten = *earlier_root;
@@ -146,8 +152,9 @@ bool run_demo(const std::filesystem::path& folder) {
   if (!size || *size != demo.receipts.size()) return fail("the log does not hold every receipt");
   auto root = demo.log->root(*read, *size);
   if (!root) return fail("root: " + root.error().to_string());
-  std::printf("3. The log holds %llu leaves. Its root, which a block header would carry, is\n   %s\n",
-              static_cast<unsigned long long>(*size), root->hex().c_str());
+  std::printf(
+      "3. The log holds %llu leaves. Its root, which a block header would carry, is\n   %s\n",
+      static_cast<unsigned long long>(*size), root->hex().c_str());
   std::vector<Hash> leaves;
   for (const Receipt& receipt : demo.receipts) leaves.push_back(receipt.leaf_hash());
   if (merkle_root(leaves) != *root) return fail("the stored root differs from the recomputed one");
@@ -162,8 +169,8 @@ bool run_demo(const std::filesystem::path& folder) {
 }  // namespace
 
 int main() {
-  const auto folder = std::filesystem::temp_directory_path() /
-                      ("priora-ledger-demo-" + std::to_string(::getpid()));
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("priora-ledger-demo-" + std::to_string(::getpid()));
   const bool ok = run_demo(folder);
   std::error_code ignored;
   std::filesystem::remove_all(folder, ignored);

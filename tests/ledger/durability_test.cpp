@@ -25,7 +25,9 @@ constexpr std::uint64_t child_blocks_max = 200'000;  // Bounds the child if no k
 constexpr int kill_delay_ms_max = 120;
 constexpr auto child_start_timeout = std::chrono::seconds(20);
 
-std::uint64_t receipts_in_block(std::uint64_t height) { return 1 + height % 5; }
+std::uint64_t receipts_in_block(std::uint64_t height) {
+  return 1 + height % 5;
+}
 
 struct Databases {
   Database blocks;

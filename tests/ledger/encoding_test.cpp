@@ -20,7 +20,8 @@ FixedBytes<N> filled(std::uint8_t byte) {
 
 Bytes with_u32_at(Bytes bytes, std::size_t offset, std::uint32_t value) {
   REQUIRE(offset + 4 <= bytes.size());
-  for (std::size_t i = 0; i < 4; ++i) bytes[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
+  for (std::size_t i = 0; i < 4; ++i)
+    bytes[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
   return bytes;
 }
 
@@ -113,7 +114,9 @@ Receipt sample_receipt() {
 }
 
 enum class Colour : std::uint8_t { red, green, blue };
-constexpr std::uint64_t enum_value_count(Colour) { return 3; }
+constexpr std::uint64_t enum_value_count(Colour) {
+  return 3;
+}
 
 // Exercises the encoding rules that no ledger type uses yet: bool, enum, optional, signed
 // integers, lists of strings.
@@ -140,8 +143,10 @@ TEST_CASE("every ledger type round trips and decodes strictly") {
   check_strict_decoding(ValidatorSignature{7, filled<64>(0x77)});
   check_strict_decoding(sample_certificate());
   check_strict_decoding(CommitCertificate{sample_certificate()});
-  Block block{.header = sample_header(), .parent_certificate = sample_certificate(), .transactions = {}};
-  for (std::uint64_t nonce = 1; nonce <= 3; ++nonce) block.transactions.push_back(sample_transaction(nonce));
+  Block block{
+      .header = sample_header(), .parent_certificate = sample_certificate(), .transactions = {}};
+  for (std::uint64_t nonce = 1; nonce <= 3; ++nonce)
+    block.transactions.push_back(sample_transaction(nonce));
   check_strict_decoding(block);
   check_strict_decoding(Block{});
   check_strict_decoding(sample_receipt());
@@ -167,7 +172,8 @@ TEST_CASE("lengths and counts over their named limits are rejected with too_larg
     const Transaction transaction = sample_transaction(1);
     const Bytes bytes = encode(transaction);
     const std::size_t body_length_at = 2;
-    check_too_large<Transaction>(with_u32_at(bytes, body_length_at, transaction_body_bytes_max + 1));
+    check_too_large<Transaction>(
+        with_u32_at(bytes, body_length_at, transaction_body_bytes_max + 1));
     const std::size_t chain_length_at = 2 + 4 + transaction.body.size() + 32 + 8;
     check_too_large<Transaction>(with_u32_at(bytes, chain_length_at, chain_id_bytes_max + 1));
     Transaction oversized = transaction;
@@ -176,13 +182,16 @@ TEST_CASE("lengths and counts over their named limits are rejected with too_larg
   }
   SECTION("certificate signatures") {
     const std::size_t count_at = encode(sample_vote()).size();
-    check_too_large<QuorumCertificate>(with_u32_at(encode(sample_certificate()), count_at, validators_max + 1));
+    check_too_large<QuorumCertificate>(
+        with_u32_at(encode(sample_certificate()), count_at, validators_max + 1));
     check_too_large<CommitCertificate>(
         with_u32_at(encode(CommitCertificate{sample_certificate()}), count_at, validators_max + 1));
   }
   SECTION("block transactions") {
-    const Block block{.header = sample_header(), .parent_certificate = sample_certificate(), .transactions = {}};
-    const std::size_t count_at = encode(block.header).size() + encode(block.parent_certificate).size();
+    const Block block{
+        .header = sample_header(), .parent_certificate = sample_certificate(), .transactions = {}};
+    const std::size_t count_at =
+        encode(block.header).size() + encode(block.parent_certificate).size();
     check_too_large<Block>(with_u32_at(encode(block), count_at, block_transactions_max + 1));
   }
   SECTION("receipt reason, filing number and event") {
@@ -210,7 +219,15 @@ TEST_CASE("a bad bool byte, an out-of-range enum and a bad optional tag are malf
   const EncodingSample sample{true, Colour::blue, 0x0a0b0c0d, -2, {"ab"}};
   const Bytes bytes = encode(sample);
   // flag, colour, optional tag, the u32, the i32, count 1, length 2, "ab".
-  CHECK(to_hex(bytes) == "01" "02" "01" "0d0c0b0a" "feffffff" "01000000" "02000000" "6162");
+  CHECK(to_hex(bytes) ==
+        "01"
+        "02"
+        "01"
+        "0d0c0b0a"
+        "feffffff"
+        "01000000"
+        "02000000"
+        "6162");
   auto with_byte = [&](std::size_t offset, std::uint8_t value) {
     Bytes changed = bytes;
     changed[offset] = value;
@@ -222,7 +239,12 @@ TEST_CASE("a bad bool byte, an out-of-range enum and a bad optional tag are malf
   CHECK(with_byte(2, 0x02).error().kind == ErrorKind::malformed);
   CHECK(with_byte(1, 0x00).ok());  // Colour::red is in range.
   const EncodingSample absent{false, Colour::red, std::nullopt, 0, {}};
-  CHECK(to_hex(encode(absent)) == "00" "00" "00" "00000000" "00000000");
+  CHECK(to_hex(encode(absent)) ==
+        "00"
+        "00"
+        "00"
+        "00000000"
+        "00000000");
 }
 
 TEST_CASE("exact bytes: transaction, its signed part and its id") {
@@ -234,42 +256,52 @@ TEST_CASE("exact bytes: transaction, its signed part and its id") {
   transaction.chain_id = "priora-test";
   transaction.signature = filled<64>(0x44);
   const std::string signed_hex =
-      "0700"                                                              // kind
-      "02000000" "dead"                                                   // body
+      "0700"  // kind
+      "02000000"
+      "dead"                                                              // body
       "3333333333333333333333333333333333333333333333333333333333333333"  // signer
       "0807060504030201"                                                  // nonce
-      "0b000000" "7072696f72612d74657374";                                // chain id
+      "0b000000"
+      "7072696f72612d74657374";  // chain id
   CHECK(to_hex(transaction.signed_bytes()) == signed_hex);
   CHECK(to_hex(encode(transaction)) == signed_hex + std::string(128, '4'));
-  CHECK(transaction.id().hex() == "b2d25a1aa51678443dee05d5927d3150d8012cf8f4d04fa4b1cfc5cbca6da416");
+  CHECK(transaction.id().hex() ==
+        "b2d25a1aa51678443dee05d5927d3150d8012cf8f4d04fa4b1cfc5cbca6da416");
   // The signing payload: tag and chain id, each behind one length byte, then the signed part.
   CHECK(to_hex(signing_payload(signing_tag::transaction, transaction.chain_id,
                                transaction.signed_bytes())) ==
-        "0c" "7072696f72612f74782f7631" "0b" "7072696f72612d74657374" + signed_hex);
+        "0c"
+        "7072696f72612f74782f7631"
+        "0b"
+        "7072696f72612d74657374" +
+            signed_hex);
 }
 
 TEST_CASE("exact bytes: block header and its id, vote data, validator signature") {
   const std::string header_hex =
-      "0100"                                                              // version
-      "0500000000000000"                                                  // height
-      "0900000000000000"                                                  // round
-      "00a8da769b010000"                                                  // time_ms
-      "0200"                                                              // proposer
-      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"  // parent_id
-      "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"  // transactions_root
-      "03000000"                                                          // transaction_count
-      "0400000000000000"                                                  // executed_height
-      "1100000000000000"                                                  // log_size
-      "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"  // log_root
-      "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"; // state_root
+      "0100"                                                               // version
+      "0500000000000000"                                                   // height
+      "0900000000000000"                                                   // round
+      "00a8da769b010000"                                                   // time_ms
+      "0200"                                                               // proposer
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"   // parent_id
+      "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"   // transactions_root
+      "03000000"                                                           // transaction_count
+      "0400000000000000"                                                   // executed_height
+      "1100000000000000"                                                   // log_size
+      "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"   // log_root
+      "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd";  // state_root
   CHECK(to_hex(encode(sample_header())) == header_hex);
-  CHECK(sample_header().id().hex() == "b807bd1fd03ca14e1c60284db03c12bcc7b3f79f5b400dcd725b126cea9aef19");
+  CHECK(sample_header().id().hex() ==
+        "b807bd1fd03ca14e1c60284db03c12bcc7b3f79f5b400dcd725b126cea9aef19");
   CHECK(to_hex(encode(sample_vote())) ==
         "1111111111111111111111111111111111111111111111111111111111111111"
-        "0100000000000000" "0200000000000000"
+        "0100000000000000"
+        "0200000000000000"
         "2222222222222222222222222222222222222222222222222222222222222222"
         "0300000000000000");
-  CHECK(to_hex(encode(ValidatorSignature{0x0102, filled<64>(0xaa)})) == "0201" + std::string(128, 'a'));
+  CHECK(to_hex(encode(ValidatorSignature{0x0102, filled<64>(0xaa)})) ==
+        "0201" + std::string(128, 'a'));
   const Block empty{};
   // An empty block: the default header, an empty certificate, no transactions.
   CHECK(encode(empty).size() == 176 + 88 + 4 + 4);
@@ -285,8 +317,10 @@ TEST_CASE("exact bytes: receipt and its Merkle leaf hash") {
       "3333333333333333333333333333333333333333333333333333333333333333"  // signer
       "0000"                                                              // result_code
       "00000000"                                                          // reason ""
-      "10000000" "4b5a2d502d323032362d303030303432"                       // filing_number
-      "03000000" "010203";                                                // event
+      "10000000"
+      "4b5a2d502d323032362d303030303432"  // filing_number
+      "03000000"
+      "010203";  // event
   CHECK(to_hex(encode(sample_receipt())) == receipt_hex);
   CHECK(sample_receipt().leaf_hash().hex() ==
         "53903c3692de2933574eeb8be7c4d1fb96fa54057f8ae53a35e8a439a03ac68b");

@@ -71,9 +71,10 @@ TEST_CASE("keystore: cost settings are libsodium's named limits") {
 TEST_CASE("keystore: a secret round trips, and the text has the documented lines") {
   auto text = seal_keystore(sample_secret(), "correct horse", cheap);
   REQUIRE(text.ok());
-  const std::vector<std::string> names = {"format", "version", "kdf", "kdf-operations",
-                                          "kdf-memory-bytes", "salt", "cipher", "nonce",
-                                          "password-check", "ciphertext", "checksum"};
+  const std::vector<std::string> names = {
+      "format",           "version",    "kdf",     "kdf-operations",
+      "kdf-memory-bytes", "salt",       "cipher",  "nonce",
+      "password-check",   "ciphertext", "checksum"};
   std::istringstream lines(*text);
   std::string line;
   for (const auto& name : names) {
@@ -81,7 +82,8 @@ TEST_CASE("keystore: a secret round trips, and the text has the documented lines
     CHECK(line.rfind(name + " ", 0) == 0);
   }
   CHECK_FALSE(std::getline(lines, line));
-  CHECK(text->rfind("format priora-keystore\nversion 1\nkdf argon2id13\nkdf-operations 1\n", 0) == 0);
+  CHECK(text->rfind("format priora-keystore\nversion 1\nkdf argon2id13\nkdf-operations 1\n", 0) ==
+        0);
   // The secret appears nowhere in clear.
   CHECK(text->find(to_hex(sample_secret())) == std::string::npos);
   auto opened = open_keystore(*text, "correct horse");
@@ -148,7 +150,8 @@ TEST_CASE("keystore files: mode 0600, no leftovers, no accidental replacement") 
   REQUIRE(::stat(path.c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
   std::size_t entries = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(directory.path())) ++entries;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(directory.path()))
+    ++entries;
   CHECK(entries == 1);  // The temporary file is gone.
   auto read = read_keystore_file(path, "correct horse");
   REQUIRE(read.ok());
@@ -159,7 +162,8 @@ TEST_CASE("keystore files: mode 0600, no leftovers, no accidental replacement") 
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().kind == ErrorKind::conflict);
   CHECK(read_text(path) == before);
-  REQUIRE(write_keystore_file(path, Bytes{1, 2, 3}, "other", cheap, ExistingKeystore::replace).ok());
+  REQUIRE(
+      write_keystore_file(path, Bytes{1, 2, 3}, "other", cheap, ExistingKeystore::replace).ok());
   auto replaced = read_keystore_file(path, "other");
   REQUIRE(replaced.ok());
   CHECK(std::ranges::equal(replaced->view(), Bytes{1, 2, 3}));

@@ -21,7 +21,9 @@ constexpr std::size_t sampled_consistency_pairs = 1'500;
 
 using Leaves = std::span<const Hash>;
 
-std::uint64_t split(std::uint64_t n) { return std::bit_floor(n - 1); }
+std::uint64_t split(std::uint64_t n) {
+  return std::bit_floor(n - 1);
+}
 
 // RFC 9162 section 2.1.3.1, recursively, exactly as written.
 std::vector<Hash> reference_path(std::uint64_t m, Leaves leaves) {
@@ -132,14 +134,17 @@ struct RandomLog {
     std::size_t next = 0;
     while (next < leaf_count) {
       const std::size_t batch = std::min<std::size_t>(1 + random() % 700, leaf_count - next);
-      REQUIRE(store->update([&](WriteTransaction& write) -> Status {
-        for (std::size_t i = next; i < next + batch; ++i) {
-          auto index = log->append(write, leaves[i]);
-          if (!index) return index.error();
-          if (*index != i) return make_error(ErrorKind::corruption, "unexpected leaf index");
-        }
-        return {};
-      }).ok());
+      REQUIRE(store
+                  ->update([&](WriteTransaction& write) -> Status {
+                    for (std::size_t i = next; i < next + batch; ++i) {
+                      auto index = log->append(write, leaves[i]);
+                      if (!index) return index.error();
+                      if (*index != i)
+                        return make_error(ErrorKind::corruption, "unexpected leaf index");
+                    }
+                    return {};
+                  })
+                  .ok());
       next += batch;
     }
   }
@@ -205,7 +210,8 @@ TEST_CASE("stored log: roots and inclusion proofs of random trees up to 10,000 l
       const std::uint64_t other_size = flip_bit(tree_size, random);
       const bool index_indistinguishable =
           inclusion_shape(other_index, tree_size, proof->size()) == shape;
-      const bool size_indistinguishable = inclusion_shape(index, other_size, proof->size()) == shape;
+      const bool size_indistinguishable =
+          inclusion_shape(index, other_size, proof->size()) == shape;
       CHECK_FALSE(index_indistinguishable);  // The leaf position is always bound.
       CHECK(verify_inclusion(*leaf, other_index, tree_size, *proof, *root).ok() ==
             index_indistinguishable);
@@ -330,12 +336,14 @@ TEST_CASE("stored log: two logs in one store are independent") {
   REQUIRE(second.ok());
   const Hash a = merkle_leaf_hash(as_bytes("a"));
   const Hash b = merkle_leaf_hash(as_bytes("b"));
-  REQUIRE((*store)->update([&](WriteTransaction& write) -> Status {
-    if (auto index = first->append(write, a); !index) return index.error();
-    if (auto index = first->append(write, b); !index) return index.error();
-    if (auto index = second->append(write, b); !index) return index.error();
-    return {};
-  }).ok());
+  REQUIRE((*store)
+              ->update([&](WriteTransaction& write) -> Status {
+                if (auto index = first->append(write, a); !index) return index.error();
+                if (auto index = first->append(write, b); !index) return index.error();
+                if (auto index = second->append(write, b); !index) return index.error();
+                return {};
+              })
+              .ok());
   auto read = (*store)->read();
   REQUIRE(read.ok());
   CHECK(*first->size(*read) == 2);

@@ -31,7 +31,8 @@ std::vector<std::filesystem::path> json_files_under(const std::filesystem::path&
   std::vector<std::filesystem::path> files;
   REQUIRE(std::filesystem::is_directory(folder));
   for (const auto& entry : std::filesystem::recursive_directory_iterator(folder))
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -73,7 +74,8 @@ ReferenceTree load_reference_tree() {
   const Json tree = read_json(vectors_root / "tree-roots.json");
   ReferenceTree reference;
   for (const auto& leaf : tree.at("leaf_inputs_hex"))
-    reference.leaf_hashes.push_back(merkle_leaf_hash(priora::testing::hex_bytes(leaf.get<std::string>())));
+    reference.leaf_hashes.push_back(
+        merkle_leaf_hash(priora::testing::hex_bytes(leaf.get<std::string>())));
   for (const auto& root : tree.at("root_by_tree_size_hex"))
     reference.roots.push_back(priora::testing::hash_from_hex(root.get<std::string>()));
   return reference;
@@ -92,13 +94,15 @@ struct StoredReference {
     auto log_opened = MerkleLog::open(*store);
     REQUIRE(log_opened.ok());
     log = *log_opened;
-    REQUIRE(store->update([&](WriteTransaction& write) -> Status {
-      for (const auto& leaf : reference.leaf_hashes) {
-        auto index = log->append(write, leaf);
-        if (!index) return index.error();
-      }
-      return {};
-    }).ok());
+    REQUIRE(store
+                ->update([&](WriteTransaction& write) -> Status {
+                  for (const auto& leaf : reference.leaf_hashes) {
+                    auto index = log->append(write, leaf);
+                    if (!index) return index.error();
+                  }
+                  return {};
+                })
+                .ok());
   }
 };
 

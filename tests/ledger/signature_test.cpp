@@ -61,15 +61,22 @@ struct Committee {
 
 TEST_CASE("a seed gives the RFC 8032 key pair, and the signed bytes are the documented payload") {
   // RFC 8032 section 7.1, test 1.
-  auto seed = Seed::from_hex_string("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+  auto seed =
+      Seed::from_hex_string("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
   REQUIRE(seed.ok());
   const SigningKey key = SigningKey::from_seed(*seed);
-  CHECK(key.public_key().hex() == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  CHECK(key.public_key().hex() ==
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   CHECK(key.seed() == *seed);
   const Bytes message = {1, 2, 3};
   const Signature signature = key.sign("priora/tx/v1", "net", message);
   // Plain Ed25519 over  len(tag) || tag || len(chain) || chain || message.
-  const Bytes payload = priora::testing::hex_bytes("0c" "7072696f72612f74782f7631" "03" "6e6574" "010203");
+  const Bytes payload = priora::testing::hex_bytes(
+      "0c"
+      "7072696f72612f74782f7631"
+      "03"
+      "6e6574"
+      "010203");
   CHECK(crypto_sign_verify_detached(signature.bytes.data(), payload.data(), payload.size(),
                                     key.public_key().bytes.data()) == 0);
   CHECK(verify_signature(key.public_key(), "priora/tx/v1", "net", message, signature));
@@ -83,10 +90,13 @@ TEST_CASE("a signature does not verify under another tag, chain id, message or k
   for (std::string_view tag : {signing_tag::cosignature, signing_tag::proposal, signing_tag::vote,
                                signing_tag::timeout, signing_tag::handshake})
     CHECK_FALSE(verify_signature(key.public_key(), tag, chain, message, signature));
-  CHECK_FALSE(verify_signature(key.public_key(), signing_tag::transaction, "priora-main", message, signature));
+  CHECK_FALSE(verify_signature(key.public_key(), signing_tag::transaction, "priora-main", message,
+                               signature));
   CHECK_FALSE(verify_signature(key.public_key(), signing_tag::transaction, "", message, signature));
-  CHECK_FALSE(verify_signature(key.public_key(), signing_tag::transaction, chain, Bytes{9, 8, 6}, signature));
-  CHECK_FALSE(verify_signature(key_number(2).public_key(), signing_tag::transaction, chain, message, signature));
+  CHECK_FALSE(verify_signature(key.public_key(), signing_tag::transaction, chain, Bytes{9, 8, 6},
+                               signature));
+  CHECK_FALSE(verify_signature(key_number(2).public_key(), signing_tag::transaction, chain, message,
+                               signature));
   // The length bytes keep tag and chain id apart: "ab" + "c" is not "a" + "bc".
   const Signature split = key.sign("ab", "c", message);
   CHECK(verify_signature(key.public_key(), "ab", "c", message, split));
@@ -116,11 +126,14 @@ TEST_CASE("a transaction signature stops verifying when any field changes") {
   CHECK_FALSE(changed([](Transaction& t) { t.kind = 5; }).signature_valid());
   CHECK_FALSE(changed([](Transaction& t) { t.body.push_back(0); }).signature_valid());
   CHECK_FALSE(changed([](Transaction& t) { t.body[0] ^= 1; }).signature_valid());
-  CHECK_FALSE(changed([&](Transaction& t) { t.signer = key_number(4).public_key(); }).signature_valid());
+  CHECK_FALSE(
+      changed([&](Transaction& t) { t.signer = key_number(4).public_key(); }).signature_valid());
   CHECK_FALSE(changed([](Transaction& t) { t.nonce = 78; }).signature_valid());
   CHECK_FALSE(changed([](Transaction& t) { t.chain_id = "priora-main"; }).signature_valid());
   CHECK_FALSE(changed([](Transaction& t) { t.signature.bytes[10] ^= 0x20; }).signature_valid());
-  CHECK_FALSE(changed([](Transaction& t) { t.chain_id.assign(chain_id_bytes_max + 1, 'x'); }).signature_valid());
+  CHECK_FALSE(changed([](Transaction& t) {
+                t.chain_id.assign(chain_id_bytes_max + 1, 'x');
+              }).signature_valid());
   // The id ignores the signature and follows every other field.
   CHECK(changed([](Transaction& t) { t.signature.bytes[0] ^= 1; }).id() == id);
   CHECK(changed([](Transaction& t) { t.nonce = 78; }).id() != id);
@@ -135,7 +148,8 @@ TEST_CASE("quorum and commit certificates: valid ones verify, each defect is ref
   const QuorumCertificate good = committee.certify(vote, {0, 2, 3});
   CHECK(verify_quorum_certificate(good, validators, chain).ok());
   CHECK(verify_quorum_certificate(committee.certify(vote, {0, 1, 2, 3}), validators, chain).ok());
-  CHECK(verify_commit_certificate(CommitCertificate{good}, committee.header, validators, chain).ok());
+  CHECK(
+      verify_commit_certificate(CommitCertificate{good}, committee.header, validators, chain).ok());
 
   auto kind_of = [&](const QuorumCertificate& certificate) {
     const Status status = verify_quorum_certificate(certificate, validators, chain);
@@ -162,17 +176,20 @@ TEST_CASE("quorum and commit certificates: valid ones verify, each defect is ref
   BlockHeader other_header = committee.header;
   other_header.log_size += 1;
   auto commit_kind = [&](const QuorumCertificate& certificate, const BlockHeader& header) {
-    const Status status = verify_commit_certificate(CommitCertificate{certificate}, header, validators, chain);
+    const Status status =
+        verify_commit_certificate(CommitCertificate{certificate}, header, validators, chain);
     REQUIRE_FALSE(status.ok());
     return status.error().kind;
   };
   CHECK(commit_kind(good, other_header) == ErrorKind::refused);
   VoteData wrong_height = vote;
   wrong_height.commit_height += 1;
-  CHECK(commit_kind(committee.certify(wrong_height, {0, 1, 2}), committee.header) == ErrorKind::refused);
+  CHECK(commit_kind(committee.certify(wrong_height, {0, 1, 2}), committee.header) ==
+        ErrorKind::refused);
   VoteData no_commit = vote;
   no_commit.commit_block_id = Hash{};
   no_commit.commit_height = 0;
-  CHECK(commit_kind(committee.certify(no_commit, {0, 1, 2}), committee.header) == ErrorKind::refused);
+  CHECK(commit_kind(committee.certify(no_commit, {0, 1, 2}), committee.header) ==
+        ErrorKind::refused);
   CHECK(commit_kind(forged, committee.header) == ErrorKind::bad_signature);
 }

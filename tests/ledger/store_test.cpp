@@ -56,18 +56,24 @@ TEST_CASE("store: put, get, erase, and reads see only committed data") {
   auto store = open_store(directory, 1 << 20, 1 << 30);
   auto database = store->database("things");
   REQUIRE(database.ok());
-  REQUIRE(store->update([&](WriteTransaction& write) -> Status {
-    PRIORA_TRY(write.put(*database, as_bytes("alpha"), as_bytes("1")));
-    PRIORA_TRY(write.put(*database, as_bytes("beta"), as_bytes("2")));
-    PRIORA_TRY(write.put(*database, as_bytes("alpha"), as_bytes("one")));  // Overwrites.
-    auto inside = write.get(*database, as_bytes("beta"));  // A writer sees its own writes.
-    if (!inside || !inside->has_value()) return make_error(ErrorKind::corruption, "lost write");
-    return {};
-  }).ok());
-  REQUIRE(store->update([&](WriteTransaction& write) -> Status {
-    PRIORA_TRY(write.erase(*database, as_bytes("beta")));
-    return write.erase(*database, as_bytes("never-written"));  // Not an error.
-  }).ok());
+  REQUIRE(
+      store
+          ->update([&](WriteTransaction& write) -> Status {
+            PRIORA_TRY(write.put(*database, as_bytes("alpha"), as_bytes("1")));
+            PRIORA_TRY(write.put(*database, as_bytes("beta"), as_bytes("2")));
+            PRIORA_TRY(write.put(*database, as_bytes("alpha"), as_bytes("one")));  // Overwrites.
+            auto inside = write.get(*database, as_bytes("beta"));  // A writer sees its own writes.
+            if (!inside || !inside->has_value())
+              return make_error(ErrorKind::corruption, "lost write");
+            return {};
+          })
+          .ok());
+  REQUIRE(store
+              ->update([&](WriteTransaction& write) -> Status {
+                PRIORA_TRY(write.erase(*database, as_bytes("beta")));
+                return write.erase(*database, as_bytes("never-written"));  // Not an error.
+              })
+              .ok());
   auto read = store->read();
   REQUIRE(read.ok());
   auto alpha = read->get(*database, as_bytes("alpha"));
@@ -92,10 +98,13 @@ TEST_CASE("store: cursors walk big-endian keys in numeric order") {
   auto database = store->database("numbers");
   REQUIRE(database.ok());
   const std::vector<std::uint64_t> numbers = {5, 256, 1, 70'000, 4'294'967'296ull, 2};
-  REQUIRE(store->update([&](WriteTransaction& write) -> Status {
-    for (auto number : numbers) PRIORA_TRY(write.put(*database, key_u64(number), value_for(number, 3)));
-    return {};
-  }).ok());
+  REQUIRE(store
+              ->update([&](WriteTransaction& write) -> Status {
+                for (auto number : numbers)
+                  PRIORA_TRY(write.put(*database, key_u64(number), value_for(number, 3)));
+                return {};
+              })
+              .ok());
   auto read = store->read();
   REQUIRE(read.ok());
   Cursor cursor(*read, *database);
@@ -125,14 +134,16 @@ TEST_CASE("store: the map grows far beyond its initial size and everything stays
   TemporaryDirectory directory;
   constexpr std::size_t initial_bytes = 64 * 1024;
   constexpr std::size_t value_bytes = 1000;
-  constexpr std::uint64_t keys_per_update = 2'000;  // About 2 MB: one update outgrows the map many times.
+  constexpr std::uint64_t keys_per_update =
+      2'000;  // About 2 MB: one update outgrows the map many times.
   constexpr std::uint64_t updates = 5;
   {
     auto store = open_store(directory, initial_bytes, std::size_t{1} << 34);
     auto database = store->database("bulk");
     REQUIRE(database.ok());
     for (std::uint64_t update = 0; update < updates; ++update)
-      REQUIRE(write_range(*store, *database, update * keys_per_update, keys_per_update, value_bytes).ok());
+      REQUIRE(write_range(*store, *database, update * keys_per_update, keys_per_update, value_bytes)
+                  .ok());
     CHECK(store->map_size_bytes() >= 10 * 1000 * 1000);
     CHECK(store->used_bytes() <= store->map_size_bytes());
     CHECK(count_intact(*store, *database, 0, updates * keys_per_update, value_bytes) ==
@@ -188,7 +199,11 @@ TEST_CASE("store: a failing body aborts its whole transaction") {
 TEST_CASE("store: opening a path that cannot be a directory is an io error") {
   TemporaryDirectory directory;
   const auto file = directory.path() / "a-file";
-  { std::FILE* created = std::fopen(file.c_str(), "w"); REQUIRE(created != nullptr); std::fclose(created); }
+  {
+    std::FILE* created = std::fopen(file.c_str(), "w");
+    REQUIRE(created != nullptr);
+    std::fclose(created);
+  }
   auto store = Store::open(StoreOptions{.path = (file / "store").string()});
   REQUIRE_FALSE(store.ok());
   CHECK(store.error().kind == ErrorKind::io);

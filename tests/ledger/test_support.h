@@ -23,8 +23,8 @@ class TemporaryDirectory {
     static int counter = 0;
     std::random_device device;
     path_ = std::filesystem::temp_directory_path() /
-            ("priora-ledger-test-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter++) + "-" + std::to_string(device()));
+            ("priora-ledger-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+             "-" + std::to_string(device()));
     std::filesystem::create_directories(path_);
   }
   ~TemporaryDirectory() {
