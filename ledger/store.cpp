@@ -34,10 +34,16 @@ Error lmdb_error(int code, std::string_view operation) {
 // Thrown only between WriteTransaction and Store::update, to restart a body after growth.
 struct MapFull {};
 
+// Read transactions this thread holds. Growing the map waits for every reader to finish, so a
+// thread that holds one while its own update needs to grow would wait for itself forever.
+thread_local int read_transactions_held_here = 0;
+
 }  // namespace
 
 ReadTransaction::ReadTransaction(MDB_txn* transaction, std::shared_lock<std::shared_mutex> lock)
-    : transaction_(transaction), lock_(std::move(lock)) {}
+    : transaction_(transaction), lock_(std::move(lock)) {
+  if (lock_.owns_lock()) ++read_transactions_held_here;
+}
 
 ReadTransaction::ReadTransaction(ReadTransaction&& other) noexcept
     : transaction_(other.transaction_), lock_(std::move(other.lock_)) {
@@ -46,6 +52,7 @@ ReadTransaction::ReadTransaction(ReadTransaction&& other) noexcept
 
 ReadTransaction::~ReadTransaction() {
   if (transaction_ != nullptr) mdb_txn_abort(transaction_);
+  if (lock_.owns_lock()) --read_transactions_held_here;
 }
 
 Result<std::optional<ByteView>> ReadTransaction::get(Database database, ByteView key) const {
@@ -201,6 +208,10 @@ Status Store::update(const std::function<Status(WriteTransaction&)>& body) {
 }
 
 Status Store::grow_map() {
+  if (read_transactions_held_here > 0)
+    return make_error(ErrorKind::conflict,
+                      "the store's map must grow, but this thread holds a read transaction; "
+                      "end it before writing");
   std::unique_lock lock(map_mutex_);
   if (map_size_bytes_ >= options_.map_size_bytes_max)
     return make_error(ErrorKind::disk_full, "the store reached its maximum size of " +

@@ -7,6 +7,9 @@
 // When the memory map is full, `update` aborts, grows the map (doubling, up to
 // map_size_bytes_max) and runs the body again, so a body must do nothing but write through the
 // transaction it is given. A full disk ends in ErrorKind::disk_full with the store unchanged.
+// Growing waits for every open read transaction to end; an update whose thread itself still
+// holds a ReadTransaction fails with ErrorKind::conflict when the map must grow, rather than wait
+// for itself.
 #pragma once
 
 #include <lmdb.h>

@@ -208,3 +208,20 @@ TEST_CASE("store: opening a path that cannot be a directory is an io error") {
   REQUIRE_FALSE(store.ok());
   CHECK(store.error().kind == ErrorKind::io);
 }
+
+TEST_CASE("store: growing while this thread holds a read transaction is refused, not a hang") {
+  TemporaryDirectory directory;
+  auto store = open_store(directory, 64 * 1024, std::size_t{1} << 30);
+  auto database = store->database("reader");
+  REQUIRE(database.ok());
+  {
+    auto read = store->read();
+    REQUIRE(read.ok());
+    const Status blocked = write_range(*store, *database, 0, 2'000, 1000);
+    REQUIRE_FALSE(blocked.ok());
+    CHECK(blocked.error().kind == ErrorKind::conflict);
+  }
+  CHECK(count_intact(*store, *database, 0, 2'000, 1000) == 0);
+  REQUIRE(write_range(*store, *database, 0, 2'000, 1000).ok());
+  CHECK(count_intact(*store, *database, 0, 2'000, 1000) == 2'000);
+}
