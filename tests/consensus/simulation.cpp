@@ -20,6 +20,8 @@ constexpr std::uint64_t genesis_time_ms = 1'700'000'000'000;
 constexpr std::uint64_t network_change_interval_ms_min = 500;
 constexpr std::uint64_t network_change_interval_ms_max = 4000;
 constexpr std::uint64_t transaction_interval_ms_max = 1500;
+// Clients submit until this long after GST; the rest of the run shows the idle chain.
+constexpr std::uint64_t transactions_after_gst_ms = 20'000;
 // The equivocating leader sends its second proposal to each half this much later.
 constexpr std::uint64_t equivocation_delay_ms_min = 200;
 constexpr std::uint64_t equivocation_delay_ms_max = 1500;
@@ -148,8 +150,8 @@ bool expects_violation(Scenario scenario) {
 EngineConfig simulation_engine_config() {
   EngineConfig config;
   config.round_timeout_ms_base = 2000;
-  config.round_timeout_ms_max = 16000;
-  config.round_timeout_backoff_percent = 150;
+  config.round_timeout_ms_max = 10000;
+  config.round_timeout_backoff_percent = 130;
   config.empty_block_interval_ms = 1000;
   config.max_clock_skew_ms = 5000;
   config.block_transactions_max = 64;
@@ -410,7 +412,7 @@ void Simulation::schedule_faults() {
          at += random_.between(network_change_interval_ms_min, network_change_interval_ms_max))
       schedule(event_at(at, EventKind::network_change, 0));
   }
-  for (std::uint64_t at = random_.below(transaction_interval_ms_max); at + 10'000 < end_ms_;
+  for (std::uint64_t at = random_.below(transaction_interval_ms_max); at < options_.gst_ms + transactions_after_gst_ms;
        at += random_.between(50, transaction_interval_ms_max))
     schedule(event_at(at, EventKind::transactions, 0));
   schedule(event_at(gst, EventKind::gst, 0));
