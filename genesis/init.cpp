@@ -20,6 +20,8 @@ constexpr mode_t public_folder_mode = 0755;
 constexpr std::size_t chain_id_random_bytes = 4;
 // Secrets are stored as their seed, readable only by the owner (keys at rest, docs/genesis.md).
 constexpr std::string_view key_storage_plain_seed = "seed-file-mode-0600";
+// How a keystore file begins (ledger/keystore.h).
+constexpr std::string_view keystore_first_line = "format priora-keystore\n";
 
 // Limits and timeouts written into every config.toml. Their meaning is in docs/genesis.md; the
 // net/ values match net::NetLimits' defaults (tests/net checks it).
@@ -204,26 +206,46 @@ Status write_office_home(const InitOptions& options, const Genesis& genesis, std
   PRIORA_TRY(internal::make_directory(home.root, secret_folder_mode));
   PRIORA_TRY(internal::make_directory(home.keys_folder, secret_folder_mode));
   PRIORA_TRY(internal::make_directory(home.data_folder, secret_folder_mode));
-  PRIORA_TRY(
-      write_key_file(home.key_file(KeyKind::validator), KeyKind::validator, secrets.validator));
-  PRIORA_TRY(write_key_file(home.key_file(KeyKind::office), KeyKind::office, secrets.office));
-  PRIORA_TRY(write_key_file(home.key_file(KeyKind::sealing), KeyKind::sealing, secrets.sealing));
+  const std::pair<KeyKind, const Seed*> keys[] = {{KeyKind::validator, &secrets.validator},
+                                                  {KeyKind::office, &secrets.office},
+                                                  {KeyKind::sealing, &secrets.sealing}};
+  for (const auto& [kind, seed] : keys)
+    PRIORA_TRY(write_key_file(home.key_file(kind), kind, *seed, options.key_protection));
   PRIORA_TRY(internal::write_file_atomically(home.genesis_file, genesis_json, public_file_mode));
   return internal::write_file_atomically(home.config_file, config_text(genesis, index),
                                          public_file_mode);
 }
 
-Result<Json> read_key_document(const std::filesystem::path& path, KeyKind kind) {
+// Refuses a secret that others could have read, like ssh: it may be compromised.
+Status check_private_mode(const std::filesystem::path& path) {
   struct stat status {};
   if (::stat(path.c_str(), &status) != 0)
     return make_error(ErrorKind::not_found, "key file " + path.string() + " cannot be read");
-  // Like ssh, refuse a secret that others could have read: it may be compromised.
   if ((status.st_mode & 077) != 0)
     return make_error(ErrorKind::refused, "key file " + path.string() +
                                               " is readable by group or others; chmod 600 it");
-  auto text = internal::read_file(path, key_file_bytes_max);
-  if (!text) return text.error();
-  Json document = Json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  return Status::success();
+}
+
+// The 32-byte seed in a keystore file, with the public key it should derive unknown.
+Result<Seed> read_keystore_seed(const std::filesystem::path& path,
+                                std::optional<std::string_view> password) {
+  if (!password)
+    return make_error(ErrorKind::refused,
+                      "key file " + path.string() + " is encrypted; its password is needed");
+  auto secret = read_keystore_file(path.string(), *password);
+  if (!secret) return secret.error();
+  auto seed = Seed::from_view(secret->view());
+  if (!seed)
+    return make_error(ErrorKind::corruption, "key file " + path.string() + " is not a seed");
+  return *seed;
+}
+
+// The seed and stated public key of a plain (mode 0600) key file.
+Result<std::pair<Seed, std::string>> read_plain_seed(const std::string& text,
+                                                     const std::filesystem::path& path,
+                                                     KeyKind kind) {
+  Json document = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   const bool shaped = document.is_object() && document.size() == 4 &&
                       document.value("kind", "") == key_kind_name(kind) &&
                       document.value("storage", "") == key_storage_plain_seed &&
@@ -232,21 +254,37 @@ Result<Json> read_key_document(const std::filesystem::path& path, KeyKind kind) 
   if (!shaped)
     return make_error(ErrorKind::malformed, "key file " + path.string() + " is not a " +
                                                 std::string(key_kind_name(kind)) + " key file");
-  return document;
-}
-
-Result<Seed> seed_of(const Json& document, const std::filesystem::path& path) {
-  auto seed = Seed::from_hex_string(document["seed"].get_ref<const std::string&>());
+  std::string& seed_hex = document["seed"].get_ref<std::string&>();
+  auto seed = Seed::from_hex_string(seed_hex);
+  secure_wipe(seed_hex.data(), seed_hex.size());
   if (!seed) return make_error(ErrorKind::malformed, "key file " + path.string() + ": bad seed");
-  return *seed;
+  return std::pair{*seed, document["public_key"].get<std::string>()};
 }
 
-Status check_public_key(const Json& document, const FixedBytes<32>& derived,
-                        const std::filesystem::path& path) {
-  if (document["public_key"].get<std::string>() != derived.hex())
+// Reads either storage; `derive` turns the seed into the key whose public half is checked.
+template <class Key, class Derive>
+Result<Key> load_key(const std::filesystem::path& path, KeyKind kind,
+                     std::optional<std::string_view> password, Derive derive) {
+  PRIORA_TRY(check_private_mode(path));
+  auto text = internal::read_file(path, std::max(key_file_bytes_max, keystore_file_bytes_max));
+  if (!text) return text.error();
+  if (text->rfind(keystore_first_line, 0) == 0) {
+    auto seed = read_keystore_seed(path, password);
+    secure_wipe(text->data(), text->size());
+    if (!seed) return seed.error();
+    Key key = derive(*seed);
+    secure_wipe(seed->bytes.data(), seed->bytes.size());
+    return key;
+  }
+  auto plain = read_plain_seed(*text, path, kind);
+  secure_wipe(text->data(), text->size());
+  if (!plain) return plain.error();
+  Key key = derive(plain->first);
+  secure_wipe(plain->first.bytes.data(), plain->first.bytes.size());
+  if (plain->second != key.public_key().hex())
     return make_error(ErrorKind::corruption,
                       "key file " + path.string() + ": public key does not match its secret");
-  return Status::success();
+  return key;
 }
 
 }  // namespace
@@ -278,9 +316,13 @@ OfficeHome office_home(const std::filesystem::path& network_folder, std::string_
   return home;
 }
 
-Status write_key_file(const std::filesystem::path& path, KeyKind kind, const Seed& seed) {
+Status write_key_file(const std::filesystem::path& path, KeyKind kind, const Seed& seed,
+                      const KeyProtection& protection) {
   if (std::filesystem::exists(path))
     return make_error(ErrorKind::conflict, "key file " + path.string() + " already exists");
+  if (protection.password)
+    return write_keystore_file(path.string(), seed.view(), *protection.password, protection.cost,
+                               ExistingKeystore::refuse);
   const FixedBytes<32> public_key = kind == KeyKind::sealing
                                         ? SealingKey::from_seed(seed).public_key()
                                         : SigningKey::from_seed(seed).public_key();
@@ -292,34 +334,22 @@ Status write_key_file(const std::filesystem::path& path, KeyKind kind, const See
   std::string text = document.dump(2) + "\n";
   Status status = internal::write_file_atomically(path, text, secret_file_mode);
   secure_wipe(text.data(), text.size());
-  // The seed's hex copy inside the JSON object is wiped as the object dies with it.
-  secure_wipe(document["seed"].get_ref<std::string&>().data(), 2 * Seed::size_bytes);
+  std::string& seed_hex = document["seed"].get_ref<std::string&>();
+  secure_wipe(seed_hex.data(), seed_hex.size());
   return status;
 }
 
-Result<SigningKey> load_signing_key_file(const std::filesystem::path& path, KeyKind kind) {
+Result<SigningKey> load_signing_key_file(const std::filesystem::path& path, KeyKind kind,
+                                         std::optional<std::string_view> password) {
   PRIORA_ASSERT(kind != KeyKind::sealing);
-  auto document = read_key_document(path, kind);
-  if (!document) return document.error();
-  auto seed = seed_of(*document, path);
-  secure_wipe((*document)["seed"].get_ref<std::string&>().data(), 2 * Seed::size_bytes);
-  if (!seed) return seed.error();
-  SigningKey key = SigningKey::from_seed(*seed);
-  secure_wipe(seed->bytes.data(), seed->bytes.size());
-  PRIORA_TRY(check_public_key(*document, key.public_key(), path));
-  return key;
+  return load_key<SigningKey>(path, kind, password,
+                              [](const Seed& seed) { return SigningKey::from_seed(seed); });
 }
 
-Result<SealingKey> load_sealing_key_file(const std::filesystem::path& path) {
-  auto document = read_key_document(path, KeyKind::sealing);
-  if (!document) return document.error();
-  auto seed = seed_of(*document, path);
-  secure_wipe((*document)["seed"].get_ref<std::string&>().data(), 2 * Seed::size_bytes);
-  if (!seed) return seed.error();
-  SealingKey key = SealingKey::from_seed(*seed);
-  secure_wipe(seed->bytes.data(), seed->bytes.size());
-  PRIORA_TRY(check_public_key(*document, key.public_key(), path));
-  return key;
+Result<SealingKey> load_sealing_key_file(const std::filesystem::path& path,
+                                         std::optional<std::string_view> password) {
+  return load_key<SealingKey>(path, KeyKind::sealing, password,
+                              [](const Seed& seed) { return SealingKey::from_seed(seed); });
 }
 
 Result<Genesis> init_local_network(const InitOptions& options) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "genesis/genesis.h"
+#include "ledger/keystore.h"
 
 namespace priora::genesis {
 
@@ -31,6 +32,14 @@ inline constexpr std::string_view data_folder_name = "data";
 enum class KeyKind { validator, office, sealing };
 
 std::string_view key_kind_name(KeyKind kind);
+
+// How a secret key is kept at rest. With a password, the file is a keystore (Argon2id and
+// XChaCha20-Poly1305, ledger/keystore.h). Without one, the seed is written in a file of mode
+// 0600 in a folder of mode 0700: acceptable for a local test network only.
+struct KeyProtection {
+  std::optional<std::string> password;
+  KeystoreCost cost = keystore_cost_moderate;
+};
 
 // The files of one office's home folder DIR/<code>/.
 struct OfficeHome {
@@ -55,19 +64,25 @@ struct InitOptions {
   nlohmann::json registry_parameters = nlohmann::json::object();
   std::optional<std::string> chain_id;           // Default: "priora-local-" + 8 random hex digits.
   std::optional<std::uint64_t> genesis_time_ms;  // Default: now.
-  bool overwrite = false;  // Replace an existing network's genesis and office homes.
+  bool overwrite = false;        // Replace an existing network's genesis and office homes.
+  KeyProtection key_protection;  // The same password protects every office's keys.
 };
 
 // Writes DIR/genesis.json and DIR/<code>/ for every office. Refuses (conflict) when any of
 // them exists unless `overwrite`; refuses bad options (invalid_argument). Returns the genesis.
 Result<Genesis> init_local_network(const InitOptions& options);
 
-// Writes a secret key (its 32-byte seed) to `path` with mode 0600. Refuses to replace a file.
-Status write_key_file(const std::filesystem::path& path, KeyKind kind, const Seed& seed);
+// Writes a secret key (its 32-byte seed) to `path`, mode 0600, as `protection` says. Refuses
+// (conflict) to replace a file. The one place where init writes secrets.
+Status write_key_file(const std::filesystem::path& path, KeyKind kind, const Seed& seed,
+                      const KeyProtection& protection = {});
 
-// Read a key file written by write_key_file. Refused when the file is readable by group or
-// others, is of another kind, or its public key does not match its secret.
-Result<SigningKey> load_signing_key_file(const std::filesystem::path& path, KeyKind kind);
-Result<SealingKey> load_sealing_key_file(const std::filesystem::path& path);
+// Read a key file written by write_key_file; `password` is needed for a keystore file. Refused
+// when the file is readable by group or others, when a keystore file has no or a wrong password,
+// or when a plain file is of another kind or its public key does not match its secret.
+Result<SigningKey> load_signing_key_file(const std::filesystem::path& path, KeyKind kind,
+                                         std::optional<std::string_view> password = std::nullopt);
+Result<SealingKey> load_sealing_key_file(const std::filesystem::path& path,
+                                         std::optional<std::string_view> password = std::nullopt);
 
 }  // namespace priora::genesis

@@ -196,3 +196,34 @@ TEST_CASE("config.toml is readable by the CLI11 config parser with every limit n
   CHECK(handshake_timeout_ms > 0);
   CHECK(mempool_transactions_max > 0);
 }
+
+TEST_CASE("with a password, init writes encrypted keystores that open only with it") {
+  TemporaryFolder folder;
+  InitOptions options = options_for(folder.path);
+  options.office_codes = {"KZ", "RU", "BY", "AM"};
+  options.key_protection.password = "correct horse battery staple";
+  options.key_protection.cost = keystore_cost_test_only;
+  auto genesis = init_local_network(options);
+  REQUIRE(genesis.ok());
+  const OfficeHome home = office_home(folder.path, "AM");
+  const fs::path validator_file = home.key_file(KeyKind::validator);
+  CHECK(mode_of(validator_file) == 0600);
+  CHECK(read_text(validator_file).rfind("format priora-keystore\n", 0) == 0);
+
+  auto without = load_signing_key_file(validator_file, KeyKind::validator);
+  REQUIRE_FALSE(without.ok());
+  CHECK(without.error().kind == ErrorKind::refused);
+  auto wrong = load_signing_key_file(validator_file, KeyKind::validator, "wrong password");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().kind == ErrorKind::refused);
+
+  auto validator =
+      load_signing_key_file(validator_file, KeyKind::validator, *options.key_protection.password);
+  REQUIRE(validator.ok());
+  CHECK(validator->public_key() == genesis->offices[3].validator_key);
+  CHECK(read_text(validator_file).find(validator->seed().hex()) == std::string::npos);
+  auto sealing =
+      load_sealing_key_file(home.key_file(KeyKind::sealing), *options.key_protection.password);
+  REQUIRE(sealing.ok());
+  CHECK(sealing->public_key() == genesis->offices[3].sealing_key);
+}
