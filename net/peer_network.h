@@ -96,7 +96,8 @@ class PeerNetwork {
   void stop();
 
   // Queues one message for a peer; it is sealed and written once the link is up. When the
-  // peer's queue is full, the oldest waiting message is dropped and counted.
+  // peer's queue is full, the oldest waiting message is dropped and counted; so is a message
+  // sent while the network is not started, to ourselves, or over frame_bytes_max.
   void send(ValidatorIndex peer, Bytes payload);
   // send() to every other validator.
   void broadcast(Bytes payload);

@@ -169,8 +169,27 @@ TEST_CASE("silent peers are cut after their timeout") {
     REQUIRE(wait_until([&] { return cluster.connected(3) == 1; }, connect_timeout));
     const auto started = std::chrono::steady_clock::now();
     REQUIRE(peer.closed_within(Milliseconds(3000)));
-    CHECK(std::chrono::steady_clock::now() - started >= Milliseconds(300));
+    // Not at once: the idle timeout (400 ms) counts from the last frame, just before `started`.
+    CHECK(std::chrono::steady_clock::now() - started >= Milliseconds(200));
     CHECK(wait_until([&] { return cluster.connected(3) == 0; }, close_timeout));
   }
   CHECK(wait_until([&] { return cluster.network(3).counters().timeouts == 1; }, close_timeout));
+}
+
+TEST_CASE("a peer that stops reading is cut after the write timeout") {
+  NetLimits limits = test_limits();
+  limits.write_timeout_ms = 300;
+  limits.idle_timeout_ms = 30000;  // Long: the write timeout must be what cuts the link.
+  limits.keepalive_interval_ms = 1000;
+  Cluster cluster(4, limits);
+  cluster.start(3);
+  RawPeer peer(cluster.ports[3]);
+  REQUIRE(peer.handshake(cluster.keys[0], cluster.chain_id, cluster.genesis_hash));
+  REQUIRE(wait_until([&] { return cluster.connected(3) == 1; }, connect_timeout));
+  // Far more than the socket buffers of both ends hold, and the raw peer reads none of it.
+  constexpr int messages = 600;
+  for (int i = 0; i < messages; ++i) cluster.network(3).send(0, Bytes(60 * 1024, 0x5a));
+  REQUIRE(wait_until([&] { return cluster.network(3).counters().timeouts == 1; }, connect_timeout));
+  CHECK(cluster.connected(3) == 0);
+  CHECK(cluster.network(3).counters().invalid_frames == 0);
 }

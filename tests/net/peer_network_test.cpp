@@ -30,7 +30,7 @@ bool all_connected(Cluster& cluster, std::size_t count, std::uint64_t peers) {
 TEST_CASE("four validators connect and exchange messages both ways, and idle links stay up") {
   NetLimits limits = test_limits();
   limits.keepalive_interval_ms = 100;
-  limits.idle_timeout_ms = 400;
+  limits.idle_timeout_ms = 1000;
   Cluster cluster(4, limits);
   for (std::size_t i = 0; i < 4; ++i) cluster.start(i);
   REQUIRE(wait_until([&] { return all_connected(cluster, 4, 3); }, connect_timeout));
@@ -52,8 +52,8 @@ TEST_CASE("four validators connect and exchange messages both ways, and idle lin
   CHECK(cluster.network(2).counters().frames_out == 6);
   CHECK(cluster.network(0).counters().frames_in == 4);
 
-  // Three idle timeouts pass with no messages: keepalives hold every link up.
-  std::this_thread::sleep_for(Milliseconds(3 * limits.idle_timeout_ms));
+  // Two and a half idle timeouts pass with no messages: keepalives hold every link up.
+  std::this_thread::sleep_for(Milliseconds(5 * limits.idle_timeout_ms / 2));
   CHECK(all_connected(cluster, 4, 3));
   for (std::size_t i = 0; i < 4; ++i) {
     CHECK(cluster.disconnections(i) == 0);
