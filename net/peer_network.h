@@ -76,6 +76,8 @@ struct NetCounters {
 class PeerNetwork {
  public:
   using MessageHandler = std::function<void(ValidatorIndex from, ByteView payload)>;
+  // Called with true when a link to `peer` is established and false when it is lost; a link
+  // replaced by a newer one from the same peer reports false, then true.
   using ConnectionHandler = std::function<void(ValidatorIndex peer, bool connected)>;
 
   // Preconditions (asserted): `self` and every endpoint belong to the validator set, and the

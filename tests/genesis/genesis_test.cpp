@@ -243,3 +243,39 @@ TEST_CASE("network addresses parse hosts, brackets and ports") {
   CHECK(parse_network_address("node-1.example.org:443").ok());
   CHECK_FALSE(parse_network_address("::1:9").ok());
 }
+
+namespace {
+void append_u32(Bytes& out, std::uint32_t value) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+}
+void append_string(Bytes& out, std::string_view text) {
+  append_u32(out, static_cast<std::uint32_t>(text.size()));
+  out.insert(out.end(), text.begin(), text.end());
+}
+}  // namespace
+
+TEST_CASE("the canonical bytes follow docs/genesis.md field by field") {
+  Genesis genesis = sample_genesis();
+  genesis.consensus_parameters = Json::parse(R"({"z": 1, "a": "é\n"})");
+  genesis.registry_parameters = Json::object();
+  Bytes expected;
+  append_string(expected, "priora/genesis/v1");
+  expected.push_back(1);  // u16 format version
+  expected.push_back(0);
+  append_string(expected, genesis.chain_id);
+  for (int i = 0; i < 8; ++i)
+    expected.push_back(static_cast<std::uint8_t>(genesis.genesis_time_ms >> (8 * i)));
+  append_u32(expected, 4);
+  for (const Office& office : genesis.offices) {
+    append_string(expected, office.code);
+    append_string(expected, office.name);
+    for (const auto* key : {&office.validator_key, &office.office_key, &office.sealing_key})
+      expected.insert(expected.end(), key->bytes.begin(), key->bytes.end());
+    append_string(expected, office.peer_address);
+    append_string(expected, office.api_address);
+  }
+  append_string(expected, "{\"a\":\"é\\n\",\"z\":1}");
+  append_string(expected, "{}");
+  CHECK(canonical_bytes(genesis) == expected);
+  CHECK(genesis.hash() == sha256(expected));
+}
