@@ -94,9 +94,9 @@ Status check_options(const InitOptions& options) {
   }
   for (std::uint16_t base : {options.peer_port_base, options.api_port_base})
     if (base == 0 || std::uint32_t{base} + count - 1 > 65535)
-      return make_error(
-          ErrorKind::invalid_argument,
-          "init: ports base.." + std::to_string(base + count - 1) + " do not fit in 1..65535");
+      return make_error(ErrorKind::invalid_argument, "init: ports " + std::to_string(base) + ".." +
+                                                         std::to_string(base + count - 1) +
+                                                         " do not fit in 1..65535");
   if (options.output_folder.empty())
     return make_error(ErrorKind::invalid_argument, "init: no output folder");
   return Status::success();

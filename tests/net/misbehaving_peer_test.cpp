@@ -193,3 +193,25 @@ TEST_CASE("a peer that stops reading is cut after the write timeout") {
   CHECK(cluster.connected(3) == 0);
   CHECK(cluster.network(3).counters().invalid_frames == 0);
 }
+
+TEST_CASE("connections over inbound_handshakes_max are closed at once") {
+  NetLimits limits = test_limits();
+  limits.inbound_handshakes_max = 2;
+  Cluster cluster(4, limits);
+  cluster.start(3);
+  RawPeer first(cluster.ports[3]);
+  RawPeer second(cluster.ports[3]);
+  REQUIRE(
+      wait_until([&] { return cluster.network(3).counters().bytes_out >= 2; }, connect_timeout));
+  RawPeer third(cluster.ports[3]);
+  // The third is closed long before the handshake timeout, the first two are still waiting.
+  CHECK(third.closed_within(Milliseconds(limits.handshake_timeout_ms / 2)));
+  CHECK(cluster.network(3).counters().handshake_failures == 1);
+  CHECK(cluster.network(3).counters().timeouts == 0);
+  // Once the pending ones time out, a well-behaved peer gets in again.
+  CHECK(first.closed_within(close_timeout));
+  CHECK(second.closed_within(close_timeout));
+  RawPeer fourth(cluster.ports[3]);
+  CHECK(fourth.handshake(cluster.keys[0], cluster.chain_id, cluster.genesis_hash));
+  CHECK(wait_until([&] { return cluster.connected(3) == 1; }, connect_timeout));
+}
