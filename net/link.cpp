@@ -56,15 +56,20 @@ std::string Link::describe() const {
   return text;
 }
 
-void Link::connect(const boost::asio::ip::tcp::resolver::results_type& endpoints) {
-  PRIORA_ASSERT(role_ == LinkRole::dialer && state_ == State::connecting);
+void Link::arm_handshake_timer() {
   auto self = shared_from_this();
-  // The handshake timeout also bounds the connect, so a black-holed address cannot stall a dial.
   handshake_timer_.expires_after(Milliseconds(settings_->limits.handshake_timeout_ms));
   handshake_timer_.async_wait([self](const error_code& error) {
     if (error || self->closed() || self->established()) return;
     self->close(CloseReason::timeout, "no authenticated link within the handshake timeout", true);
   });
+}
+
+void Link::connect(const boost::asio::ip::tcp::resolver::results_type& endpoints) {
+  PRIORA_ASSERT(role_ == LinkRole::dialer && state_ == State::connecting);
+  // The handshake timeout also bounds the connect, so a black-holed address cannot stall a dial.
+  arm_handshake_timer();
+  auto self = shared_from_this();
   boost::asio::async_connect(
       socket_, endpoints,
       [self](const error_code& error, const boost::asio::ip::tcp::endpoint& endpoint) {
@@ -82,12 +87,7 @@ void Link::connect(const boost::asio::ip::tcp::resolver::results_type& endpoints
 
 void Link::start() {
   PRIORA_ASSERT(role_ == LinkRole::acceptor && state_ == State::connecting);
-  auto self = shared_from_this();
-  handshake_timer_.expires_after(Milliseconds(settings_->limits.handshake_timeout_ms));
-  handshake_timer_.async_wait([self](const error_code& error) {
-    if (error || self->closed() || self->established()) return;
-    self->close(CloseReason::timeout, "no authenticated link within the handshake timeout", true);
-  });
+  arm_handshake_timer();
   error_code ignored;
   socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   send_hello();

@@ -89,6 +89,7 @@ class Link : public std::enable_shared_from_this<Link> {
  private:
   enum class State { connecting, awaiting_hello, awaiting_auth, established, closed };
 
+  void arm_handshake_timer();
   void send_hello();
   void read_header();
   void read_body(std::uint32_t length);
