@@ -1,0 +1,107 @@
+#include "registry/internal/layout.h"
+
+namespace priora::registry::internal {
+namespace {
+
+constexpr std::string_view table_names[table_count] = {
+    "registry.meta",         "registry.executed",      "registry.parties",
+    "registry.authorisations", "registry.nonces",      "registry.filings",
+    "registry.numbers",      "registry.registrations", "registry.history",
+    "registry.deadlines",    "registry.by_party",      "registry.by_office",
+    "registry.by_kind",      "registry.by_status",     "registry.by_class",
+    "registry.by_date",
+};
+
+constexpr std::int64_t day_key_bias = std::int64_t{1} << 31;
+constexpr std::uint8_t operation_put = 1;
+constexpr std::uint8_t operation_erase = 2;
+
+}  // namespace
+
+Result<std::unique_ptr<Databases>> Databases::open(Store& store) {
+  auto databases = std::make_unique<Databases>();
+  for (std::size_t i = 0; i < table_count; ++i) {
+    auto handle = store.database(table_names[i]);
+    if (!handle) return handle.error();
+    databases->handles[i] = *handle;
+  }
+  return databases;
+}
+
+void append_day_key(Bytes& key, Day day) {
+  const auto biased = static_cast<std::uint32_t>(static_cast<std::int64_t>(day) + day_key_bias);
+  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<std::uint8_t>(biased >> shift));
+}
+
+Bytes day_key(Day day) {
+  Bytes key;
+  append_day_key(key, day);
+  return key;
+}
+
+Day read_day_key(ByteView key, std::size_t offset) {
+  PRIORA_ASSERT(key.size() >= offset + 4);
+  std::uint32_t biased = 0;
+  for (std::size_t i = 0; i < 4; ++i) biased = (biased << 8) | key[offset + i];
+  return static_cast<Day>(static_cast<std::int64_t>(biased) - day_key_bias);
+}
+
+Bytes history_key(std::uint64_t filing_id, std::uint32_t sequence) {
+  Bytes key = key_u64(filing_id);
+  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<std::uint8_t>(sequence >> shift));
+  return key;
+}
+
+Bytes deadline_key(Day due, std::uint64_t filing_id, EventType type) {
+  Bytes key = day_key(due);
+  append_key_u64(key, filing_id);
+  const auto value = static_cast<std::uint16_t>(type);
+  key.push_back(static_cast<std::uint8_t>(value >> 8));
+  key.push_back(static_cast<std::uint8_t>(value));
+  return key;
+}
+
+Bytes concat_key(ByteView prefix, std::uint64_t filing_id) {
+  Bytes key(prefix.begin(), prefix.end());
+  append_key_u64(key, filing_id);
+  return key;
+}
+
+void StateWriter::digest_length(std::size_t length) {
+  const auto value = static_cast<std::uint32_t>(length);
+  const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(value), static_cast<std::uint8_t>(value >> 8),
+                                 static_cast<std::uint8_t>(value >> 16),
+                                 static_cast<std::uint8_t>(value >> 24)};
+  digest_.update(ByteView(bytes, 4));
+}
+
+Status StateWriter::put(Table table, ByteView key, ByteView value) {
+  const std::uint8_t header[2] = {static_cast<std::uint8_t>(table), operation_put};
+  digest_.update(ByteView(header, 2));
+  digest_length(key.size());
+  digest_.update(key);
+  digest_length(value.size());
+  digest_.update(value);
+  return write_.put(databases_[table], key, value);
+}
+
+Status StateWriter::erase(Table table, ByteView key) {
+  const std::uint8_t header[2] = {static_cast<std::uint8_t>(table), operation_erase};
+  digest_.update(ByteView(header, 2));
+  digest_length(key.size());
+  digest_.update(key);
+  return write_.erase(databases_[table], key);
+}
+
+Result<MetaState> read_meta(const ReadTransaction& read, const Databases& databases) {
+  auto meta = read_value<MetaState>(read, databases[Table::meta], as_bytes("state"));
+  if (!meta) return meta.error();
+  if (!meta->has_value()) {
+    MetaState empty;
+    empty.log_root = merkle_empty_root();
+    return empty;
+  }
+  return **meta;
+}
+
+}  // namespace priora::registry::internal

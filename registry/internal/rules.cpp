@@ -1,0 +1,261 @@
+// The dispatcher, shared helpers, and the party rules.
+#include "registry/internal/rules.h"
+
+#include "registry/internal/rules_support.h"
+
+namespace priora::registry::internal {
+
+Plan refusal(ReasonCode code, std::string reason) {
+  PRIORA_ASSERT(code != ReasonCode::success);
+  Plan plan;
+  plan.code = code;
+  plan.reason = std::move(reason);
+  if (plan.reason.size() > receipt_reason_bytes_max) plan.reason.resize(receipt_reason_bytes_max);
+  return plan;
+}
+
+Result<Plan> event_plan(const RuleContext& context, EventType type, std::string filing_number,
+                        Bytes details, std::optional<FilingState> before) {
+  Plan plan;
+  plan.event.type = type;
+  plan.event.category = category_of(type);
+  plan.event.filing_number = std::move(filing_number);
+  plan.event.details = std::move(details);
+  if (type == EventType::admitted || type == EventType::attorney_authorised) return plan;
+  HistoryEntry entry;
+  entry.height = context.height;
+  entry.time_ms = context.time_ms;
+  entry.signer = context.transaction.signer;
+  entry.event = plan.event;
+  FilingState after = before.value_or(FilingState{});
+  PRIORA_TRY(apply_event(after, entry));
+  plan.before = std::move(before);
+  plan.after = std::move(after);
+  return plan;
+}
+
+Result<std::optional<Party>> load_party(const RuleContext& context, const PublicKey& key) {
+  return read_value<Party>(context.read, context.databases[Table::parties], key.view());
+}
+
+Result<bool> signer_acts_for(const RuleContext& context, const PublicKey& owner) {
+  const PublicKey& signer = context.transaction.signer;
+  if (signer == owner) return true;
+  Bytes key(owner.bytes.begin(), owner.bytes.end());
+  key.insert(key.end(), signer.bytes.begin(), signer.bytes.end());
+  auto found = context.read.get(context.databases[Table::authorisations], key);
+  if (!found) return found.error();
+  return found->has_value();
+}
+
+Result<std::optional<Plan>> require_owner(const RuleContext& context, const FilingState& state) {
+  auto acts = signer_acts_for(context, state.owner);
+  if (!acts) return acts.error();
+  if (*acts) return std::optional<Plan>();
+  return std::optional<Plan>(
+      refusal(ReasonCode::signer_not_owner, "the signer is not the owner of " + state.number +
+                                                " nor an attorney it authorised"));
+}
+
+std::optional<Plan> require_receiving_office(const RuleContext& context,
+                                             const FilingState& state) {
+  const OfficeConfig* office = office_by_code(context.config, state.receiving_office);
+  PRIORA_ASSERT(office != nullptr);
+  if (office->office_key == context.transaction.signer) return std::nullopt;
+  return refusal(ReasonCode::signer_not_receiving_office,
+                 "only " + state.receiving_office + " acts on " + state.number);
+}
+
+bool is_pending(FilingStatus status) {
+  return status == FilingStatus::filed || status == FilingStatus::published;
+}
+bool is_live(FilingStatus status) { return is_pending(status) || status == FilingStatus::granted; }
+bool content_public(const FilingState& state) { return state.content.has_value(); }
+
+bool office_code_valid(std::string_view code) {
+  return code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
+}
+
+const OfficeConfig* office_by_code(const RegistryConfig& config, std::string_view code) {
+  for (const auto& office : config.offices)
+    if (office.code == code) return &office;
+  return nullptr;
+}
+
+const OfficeConfig* office_by_key(const RegistryConfig& config, const PublicKey& key) {
+  for (const auto& office : config.offices)
+    if (office.office_key == key) return &office;
+  return nullptr;
+}
+
+Result<std::optional<FilingState>> load_filing(const ReadTransaction& read,
+                                               const Databases& databases,
+                                               std::string_view number) {
+  auto id = read.get(databases[Table::numbers], as_bytes(number));
+  if (!id) return id.error();
+  if (!id->has_value()) return std::optional<FilingState>();
+  return read_value<FilingState>(read, databases[Table::filings], **id);
+}
+
+std::int32_t term_months(RightKind kind, const RegistryParameters& parameters) {
+  switch (kind) {
+    case RightKind::patent:
+      return parameters.patent_term_years * 12;
+    case RightKind::utility_model:
+      return parameters.utility_model_term_years * 12;
+    case RightKind::trademark:
+      return parameters.trademark_term_years * 12;
+    case RightKind::industrial_design:
+      return parameters.design_term_years * 12;
+  }
+  return 0;
+}
+
+// Patents and utility models expire at the end of their term. Trademarks renew for ever; a
+// design renews until its maximum; a renewable right whose renewal is missed lapses on the day
+// after the grace period.
+std::optional<Deadline> deadline_of(const FilingState& state,
+                                    const RegistryParameters& parameters) {
+  if (state.status != FilingStatus::granted || !state.term_end_date) return std::nullopt;
+  const Day end = *state.term_end_date;
+  switch (state.kind) {
+    case RightKind::patent:
+    case RightKind::utility_model:
+      return Deadline{end, EventType::expired};
+    case RightKind::trademark:
+      break;
+    case RightKind::industrial_design:
+      if (end >= add_years(state.filing_date, parameters.design_term_years_max))
+        return Deadline{end, EventType::expired};
+      break;
+  }
+  return Deadline{add_months(end, parameters.renewal_grace_period_months) + 1,
+                  EventType::renewal_missed};
+}
+
+Result<Plan> evaluate_admit_party(const RuleContext& context, const AdmitPartyBody& body) {
+  const OfficeConfig* office = office_by_key(context.config, context.transaction.signer);
+  if (office == nullptr)
+    return refusal(ReasonCode::signer_not_office, "only an office admits parties");
+  if (body.name.empty()) return refusal(ReasonCode::invalid_party_name, "the name is empty");
+  if (!office_code_valid(body.country))
+    return refusal(ReasonCode::invalid_country, "country must be two upper-case letters (ST.3)");
+  auto existing = load_party(context, body.party);
+  PRIORA_TRY(existing);
+  if (existing->has_value())
+    return refusal(ReasonCode::party_already_admitted, "the party key is already admitted");
+  Party party{body.party, body.name, body.country, body.role, office->code, context.height};
+  auto plan = event_plan(context, EventType::admitted, "", encode(party), std::nullopt);
+  PRIORA_TRY(plan);
+  plan->admitted = std::move(party);
+  return plan;
+}
+
+Result<Plan> evaluate_authorise(const RuleContext& context, const AuthoriseAttorneyBody& body) {
+  auto applicant = load_party(context, context.transaction.signer);
+  PRIORA_TRY(applicant);
+  if (!applicant->has_value())
+    return refusal(ReasonCode::signer_not_admitted, "the signer is not an admitted party");
+  if ((*applicant)->role != PartyRole::applicant)
+    return refusal(ReasonCode::role_mismatch, "only an applicant authorises an attorney");
+  auto attorney = load_party(context, body.attorney);
+  PRIORA_TRY(attorney);
+  if (!attorney->has_value())
+    return refusal(ReasonCode::attorney_not_admitted, "the attorney is not an admitted party");
+  if ((*attorney)->role != PartyRole::attorney)
+    return refusal(ReasonCode::role_mismatch, "the party authorised is not an attorney");
+  const AuthorisationDetails details{context.transaction.signer, body.attorney, body.revoke};
+  Bytes key(details.applicant.bytes.begin(), details.applicant.bytes.end());
+  key.insert(key.end(), details.attorney.bytes.begin(), details.attorney.bytes.end());
+  auto found = context.read.get(context.databases[Table::authorisations], key);
+  PRIORA_TRY(found);
+  if (!body.revoke && found->has_value())
+    return refusal(ReasonCode::authorisation_exists, "the attorney is already authorised");
+  if (body.revoke && !found->has_value())
+    return refusal(ReasonCode::authorisation_not_found, "no such authorisation to revoke");
+  auto plan = event_plan(context, EventType::attorney_authorised, "", encode(details),
+                         std::nullopt);
+  PRIORA_TRY(plan);
+  plan->authorisation = details;
+  return plan;
+}
+
+namespace {
+
+template <class Body>
+std::optional<Body> decode_body(const Transaction& transaction) {
+  auto body = decode<Body>(transaction.body);
+  if (!body) return std::nullopt;
+  return std::move(body).value();
+}
+
+Plan malformed(const Transaction& transaction) {
+  auto kind = static_cast<TransactionKind>(transaction.kind);
+  return refusal(ReasonCode::malformed_body,
+                 "the body of " + std::string(transaction_kind_name(kind)) + " does not decode");
+}
+
+// Rules that act on an existing filing: find it, then apply the kind's rule.
+template <class Body, class Rule>
+Result<Plan> on_filing(const RuleContext& context, Rule rule) {
+  auto body = decode_body<Body>(context.transaction);
+  if (!body) return malformed(context.transaction);
+  auto state = load_filing(context.read, context.databases, body->filing_number);
+  PRIORA_TRY(state);
+  if (!state->has_value())
+    return refusal(ReasonCode::filing_not_found, "no filing " + body->filing_number);
+  return rule(**state, *body);
+}
+
+}  // namespace
+
+Result<Plan> evaluate(const RuleContext& context) {
+  PRIORA_ASSERT(context.transaction.kind < transaction_kind_count);
+  const auto kind = static_cast<TransactionKind>(context.transaction.kind);
+  switch (kind) {
+    case TransactionKind::admit_party: {
+      auto body = decode_body<AdmitPartyBody>(context.transaction);
+      if (!body) return malformed(context.transaction);
+      return evaluate_admit_party(context, *body);
+    }
+    case TransactionKind::authorise_attorney: {
+      auto body = decode_body<AuthoriseAttorneyBody>(context.transaction);
+      if (!body) return malformed(context.transaction);
+      return evaluate_authorise(context, *body);
+    }
+    case TransactionKind::file: {
+      auto body = decode_body<FileBody>(context.transaction);
+      if (!body) return malformed(context.transaction);
+      return evaluate_file(context, *body);
+    }
+    case TransactionKind::reveal:
+      return on_filing<RevealBody>(context, [&](const FilingState& state, const RevealBody& body) {
+        return evaluate_reveal(context, state, body);
+      });
+    case TransactionKind::grant:
+      return on_filing<GrantBody>(context, [&](const FilingState& state, const GrantBody& body) {
+        return evaluate_grant(context, state, body);
+      });
+    case TransactionKind::assign:
+      return on_filing<AssignBody>(context, [&](const FilingState& state, const AssignBody& body) {
+        return evaluate_assign(context, state, body);
+      });
+    case TransactionKind::license:
+      return on_filing<LicenseBody>(context,
+                                    [&](const FilingState& state, const LicenseBody& body) {
+                                      return evaluate_license(context, state, body);
+                                    });
+    case TransactionKind::correct:
+      return on_filing<CorrectBody>(context,
+                                    [&](const FilingState& state, const CorrectBody& body) {
+                                      return evaluate_correct(context, state, body);
+                                    });
+    default:
+      return on_filing<FilingActionBody>(
+          context, [&](const FilingState& state, const FilingActionBody& body) {
+            return evaluate_action(context, kind, state, body);
+          });
+  }
+}
+
+}  // namespace priora::registry::internal
