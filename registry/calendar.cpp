@@ -8,7 +8,9 @@ namespace {
 
 using namespace std::chrono;
 
-year_month_day civil_of(Day day) { return year_month_day{sys_days{days{day}}}; }
+year_month_day civil_of(Day day) {
+  return year_month_day{sys_days{days{day}}};
+}
 
 Day day_of(const year_month_day& date) {
   return static_cast<Day>(sys_days{date}.time_since_epoch().count());
@@ -37,9 +39,13 @@ Day add_months(Day day, std::int32_t count) {
   return clamp_to_month(shifted);
 }
 
-Day add_years(Day day, std::int32_t count) { return add_months(day, count * 12); }
+Day add_years(Day day, std::int32_t count) {
+  return add_months(day, count * 12);
+}
 
-int year_of_day(Day day) { return static_cast<int>(civil_of(day).year()); }
+int year_of_day(Day day) {
+  return static_cast<int>(civil_of(day).year());
+}
 
 std::string day_to_iso(Day day) {
   const auto date = civil_of(day);
@@ -50,7 +56,8 @@ std::string day_to_iso(Day day) {
 }
 
 Day day_from_civil(int year_number, unsigned month_number, unsigned day_number) {
-  return day_of(year_month_day{year{year_number}, month{month_number}, std::chrono::day{day_number}});
+  return day_of(
+      year_month_day{year{year_number}, month{month_number}, std::chrono::day{day_number}});
 }
 
 std::optional<Day> day_from_iso(std::string_view text) {

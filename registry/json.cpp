@@ -26,9 +26,12 @@ json priority_json(const RecordedPriority& priority) {
 }
 
 json licence_json(const Licence& licence) {
-  return {{"licensee", licence.licensee.hex()},     {"exclusive", licence.exclusive},
-          {"territory", licence.territory},         {"start_date", day_to_iso(licence.start_date)},
-          {"end_date", day_to_iso(licence.end_date)}, {"recorded_date", day_to_iso(licence.recorded_date)}};
+  return {{"licensee", licence.licensee.hex()},
+          {"exclusive", licence.exclusive},
+          {"territory", licence.territory},
+          {"start_date", day_to_iso(licence.start_date)},
+          {"end_date", day_to_iso(licence.end_date)},
+          {"recorded_date", day_to_iso(licence.recorded_date)}};
 }
 
 json ownership_json(const OwnershipChange& change) {
@@ -50,8 +53,8 @@ json to_json(const FilingContent& content) {
 }
 
 json to_json(const Party& party) {
-  return {{"key", party.key.hex()},          {"name", party.name},
-          {"country", party.country},        {"role", party_role_name(party.role)},
+  return {{"key", party.key.hex()},           {"name", party.name},
+          {"country", party.country},         {"role", party_role_name(party.role)},
           {"admitted_by", party.admitted_by}, {"admitted_height", party.admitted_height}};
 }
 
@@ -107,11 +110,11 @@ json to_json(const FilingRecord& record) {
 }
 
 json to_json(const FilingAsOf& as_of) {
-  return {{"state", to_json(as_of.state)},
-          {"events_applied", as_of.events_applied},
-          {"owner_by_effective_date",
-           as_of.owner_by_effective_date ? json(as_of.owner_by_effective_date->hex())
-                                         : json(nullptr)}};
+  return {
+      {"state", to_json(as_of.state)},
+      {"events_applied", as_of.events_applied},
+      {"owner_by_effective_date",
+       as_of.owner_by_effective_date ? json(as_of.owner_by_effective_date->hex()) : json(nullptr)}};
 }
 
 json to_json(const SearchPage& page) {
@@ -133,7 +136,8 @@ std::optional<T> details_of(const RegistryEvent& event) {
 
 json filed_json(const FiledDetails& details) {
   json priorities = json::array();
-  for (const auto& priority : details.priority_claims) priorities.push_back(priority_json(priority));
+  for (const auto& priority : details.priority_claims)
+    priorities.push_back(priority_json(priority));
   return {{"kind", right_kind_name(details.kind)},
           {"receiving_office", details.receiving_office},
           {"classes", details.classes},

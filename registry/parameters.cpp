@@ -30,8 +30,7 @@ constexpr std::array<Field, 15> fields = {{
     {"design_term_years", &RegistryParameters::design_term_years},
     {"design_term_years_max", &RegistryParameters::design_term_years_max},
     {"patent_opposition_period_months", &RegistryParameters::patent_opposition_period_months},
-    {"trademark_opposition_period_months",
-     &RegistryParameters::trademark_opposition_period_months},
+    {"trademark_opposition_period_months", &RegistryParameters::trademark_opposition_period_months},
     {"renewal_window_months", &RegistryParameters::renewal_window_months},
     {"renewal_grace_period_months", &RegistryParameters::renewal_grace_period_months},
     {"restoration_period_months", &RegistryParameters::restoration_period_months},
@@ -71,12 +70,12 @@ nlohmann::json parameters_to_json(const RegistryParameters& parameters) {
 
 Status RegistryConfig::validate() const {
   if (chain_id.empty() || chain_id.size() > chain_id_bytes_max)
-    return make_error(ErrorKind::invalid_argument, "registry: chain id must be 1.." +
-                                                       std::to_string(chain_id_bytes_max) +
-                                                       " bytes");
+    return make_error(
+        ErrorKind::invalid_argument,
+        "registry: chain id must be 1.." + std::to_string(chain_id_bytes_max) + " bytes");
   if (offices.empty() || offices.size() > offices_max)
-    return make_error(ErrorKind::invalid_argument, "registry: 1.." + std::to_string(offices_max) +
-                                                       " offices");
+    return make_error(ErrorKind::invalid_argument,
+                      "registry: 1.." + std::to_string(offices_max) + " offices");
   std::set<std::string> codes;
   std::set<PublicKey> keys;
   for (const auto& office : offices) {

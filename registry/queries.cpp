@@ -22,7 +22,8 @@ Status walk_history(const ReadTransaction& read, Database history, const FilingS
   for (std::uint32_t seen = 0; seen < state.event_count; ++seen) {
     PRIORA_TRY(entry);
     if (!entry->has_value() || read_key_u64((*entry)->key, 0) != state.id)
-      return make_error(ErrorKind::corruption, "registry: history of " + state.number + " is short");
+      return make_error(ErrorKind::corruption,
+                        "registry: history of " + state.number + " is short");
     auto decoded = decode<HistoryEntry>((*entry)->value);
     if (!decoded)
       return make_error(ErrorKind::corruption, "registry: history entry does not decode");
@@ -68,7 +69,9 @@ Scan prefix_scan(Table table, Bytes prefix, std::optional<std::uint64_t> before_
 }
 
 Result<Scan> choose_scan(const SearchQuery& query) {
-  if (query.party) return prefix_scan(Table::by_party, Bytes(query.party->bytes.begin(), query.party->bytes.end()), query.before_id);
+  if (query.party)
+    return prefix_scan(Table::by_party, Bytes(query.party->bytes.begin(), query.party->bytes.end()),
+                       query.before_id);
   if (query.class_prefix) {
     auto prefix = internal::class_search_prefix(*query.class_prefix, query.kind);
     if (!prefix)
@@ -78,14 +81,20 @@ Result<Scan> choose_scan(const SearchQuery& query) {
     key.push_back(0);
     return prefix_scan(Table::by_class, std::move(key), query.before_id);
   }
-  if (query.status) return prefix_scan(Table::by_status, Bytes{static_cast<std::uint8_t>(*query.status)}, query.before_id);
+  if (query.status)
+    return prefix_scan(Table::by_status, Bytes{static_cast<std::uint8_t>(*query.status)},
+                       query.before_id);
   if (query.filed_from || query.filed_to) {
     Scan scan{Table::by_date, internal::day_key(query.filed_from.value_or(INT32_MIN / 2)), {}};
     if (query.filed_to) scan.upper = internal::day_key(*query.filed_to + 1);
     return scan;
   }
-  if (query.office) return prefix_scan(Table::by_office, Bytes(query.office->begin(), query.office->end()), query.before_id);
-  if (query.kind) return prefix_scan(Table::by_kind, Bytes{static_cast<std::uint8_t>(*query.kind)}, query.before_id);
+  if (query.office)
+    return prefix_scan(Table::by_office, Bytes(query.office->begin(), query.office->end()),
+                       query.before_id);
+  if (query.kind)
+    return prefix_scan(Table::by_kind, Bytes{static_cast<std::uint8_t>(*query.kind)},
+                       query.before_id);
   Scan scan{Table::filings, {}, key_u64(query.before_id.value_or(UINT64_MAX))};
   return scan;
 }
@@ -99,9 +108,9 @@ bool matches(const SearchQuery& query, const FilingState& state) {
   if (query.filed_to && state.filing_date > *query.filed_to) return false;
   if (query.party) {
     const auto& applicants = state.applicants;
-    const bool was_owner = std::any_of(
-        state.ownership_changes.begin(), state.ownership_changes.end(),
-        [&](const OwnershipChange& change) { return change.assignee == *query.party; });
+    const bool was_owner =
+        std::any_of(state.ownership_changes.begin(), state.ownership_changes.end(),
+                    [&](const OwnershipChange& change) { return change.assignee == *query.party; });
     if (std::find(applicants.begin(), applicants.end(), *query.party) == applicants.end() &&
         !was_owner)
       return false;
@@ -109,10 +118,12 @@ bool matches(const SearchQuery& query, const FilingState& state) {
   if (query.class_prefix) {
     const auto prefix = internal::class_search_prefix(*query.class_prefix, query.kind);
     if (!prefix) return false;
-    const bool any = std::any_of(state.classes.begin(), state.classes.end(), [&](const std::string& symbol) {
-      const auto levels = internal::class_index_prefixes(internal::scheme_of(state.kind), symbol);
-      return std::find(levels.begin(), levels.end(), *prefix) != levels.end();
-    });
+    const bool any =
+        std::any_of(state.classes.begin(), state.classes.end(), [&](const std::string& symbol) {
+          const auto levels =
+              internal::class_index_prefixes(internal::scheme_of(state.kind), symbol);
+          return std::find(levels.begin(), levels.end(), *prefix) != levels.end();
+        });
     if (!any) return false;
   }
   return true;
@@ -162,10 +173,9 @@ Result<std::optional<FilingAsOf>> Registry::filing_as_of_date(const ReadTransact
   auto state = filing_state(read, number);
   PRIORA_TRY(state);
   if (!state->has_value()) return std::optional<FilingAsOf>();
-  auto as_of = fold_history(read, (*databases_)[Table::history], **state,
-                            [&](const HistoryEntry& entry) {
-                              return day_of_time_ms(entry.time_ms) <= day;
-                            });
+  auto as_of =
+      fold_history(read, (*databases_)[Table::history], **state,
+                   [&](const HistoryEntry& entry) { return day_of_time_ms(entry.time_ms) <= day; });
   PRIORA_TRY(as_of);
   if (!as_of->has_value()) return as_of;
   // By effective dates, as recorded up to now.
@@ -206,7 +216,8 @@ Result<SearchPage> Registry::search(const ReadTransaction& read, const SearchQue
                                                         key.begin(), key.end()))
       return page;
     const std::uint64_t id = read_key_u64(key, key.size() - 8);
-    auto state = internal::read_value<FilingState>(read, (*databases_)[Table::filings], key_u64(id));
+    auto state =
+        internal::read_value<FilingState>(read, (*databases_)[Table::filings], key_u64(id));
     PRIORA_TRY(state);
     if (!state->has_value())
       return make_error(ErrorKind::corruption, "registry: an index names a missing filing");

@@ -54,7 +54,8 @@ Status record_plan(BlockRun& run, const internal::Plan& plan, Receipt& receipt) 
   return {};
 }
 
-Result<std::vector<Bytes>> due_deadlines(const ReadTransaction& read, Database deadlines, Day today) {
+Result<std::vector<Bytes>> due_deadlines(const ReadTransaction& read, Database deadlines,
+                                         Day today) {
   std::vector<Bytes> keys;
   Cursor cursor(read, deadlines);
   auto entry = cursor.first();
@@ -75,9 +76,8 @@ Status run_automatic_event(BlockRun& run, const internal::Databases& databases, 
   auto state = internal::read_value<FilingState>(run.writer.read(), databases[Table::filings],
                                                  key_u64(filing_id));
   PRIORA_TRY(state);
-  const auto deadline = state->has_value()
-                            ? internal::deadline_of(**state, run.config.parameters)
-                            : std::nullopt;
+  const auto deadline =
+      state->has_value() ? internal::deadline_of(**state, run.config.parameters) : std::nullopt;
   if (!deadline || deadline->type != type || deadline->due != internal::read_day_key(key, 0))
     return make_error(ErrorKind::corruption, "registry: a deadline does not match its filing");
   internal::Plan plan;
@@ -88,7 +88,7 @@ Status run_automatic_event(BlockRun& run, const internal::Databases& databases, 
   Receipt receipt = base_receipt(run.context, position);
   receipt.kind = automatic_event_kind;
   receipt.transaction_id = automatic_event_id(run.context.height, position);
-  HistoryEntry entry{receipt.height, position, receipt.time_ms, receipt.signer,
+  HistoryEntry entry{receipt.height,         position,          receipt.time_ms, receipt.signer,
                      receipt.transaction_id, run.meta.log_size, plan.event};
   FilingState after = **state;
   PRIORA_TRY(internal::apply_event(after, entry));
@@ -121,9 +121,8 @@ Result<std::pair<ReasonCode, std::string>> check_envelope(const RegistryConfig& 
   PRIORA_TRY(last);
   const std::uint64_t expected = (last->has_value() ? read_key_u64(**last, 0) : 0) + 1;
   if (transaction.nonce < expected)
-    return Outcome{ReasonCode::nonce_replayed,
-                   "nonce " + std::to_string(transaction.nonce) + " is used; next is " +
-                       std::to_string(expected)};
+    return Outcome{ReasonCode::nonce_replayed, "nonce " + std::to_string(transaction.nonce) +
+                                                   " is used; next is " + std::to_string(expected)};
   if (transaction.nonce > expected)
     return Outcome{ReasonCode::nonce_out_of_order, "the next nonce is " + std::to_string(expected)};
   return Outcome{ReasonCode::success, ""};
@@ -180,16 +179,16 @@ Result<std::unique_ptr<Registry>> Registry::open(Store& store, RegistryConfig co
       new Registry(store, std::move(config), std::move(databases).value(), *log));
 }
 
-Result<ExecutionResult> Registry::execute_block(WriteTransaction& write,
-                                                const BlockContext& context,
-                                                std::span<const CommittedTransaction> transactions) {
+Result<ExecutionResult> Registry::execute_block(
+    WriteTransaction& write, const BlockContext& context,
+    std::span<const CommittedTransaction> transactions) {
   auto meta = internal::read_meta(write, *databases_);
   PRIORA_TRY(meta);
   if (context.height != meta->height + 1)
-    return make_error(ErrorKind::invalid_argument,
-                      "registry: block " + std::to_string(context.height) +
-                          " does not follow the last executed block " +
-                          std::to_string(meta->height));
+    return make_error(ErrorKind::invalid_argument, "registry: block " +
+                                                       std::to_string(context.height) +
+                                                       " does not follow the last executed block " +
+                                                       std::to_string(meta->height));
   internal::StateWriter writer(write, *databases_);
   BlockRun run{writer, context, *meta, log_, config_};
   PRIORA_TRY(run_automatic_events(run, *databases_));
@@ -214,9 +213,14 @@ Result<ExecutionResult> Registry::execute_block(WriteTransaction& write,
         code = ReasonCode::unknown_kind;
         receipt.reason = "unknown transaction kind " + std::to_string(transaction.kind);
       } else {
-        internal::RuleContext rule_context{config_, *databases_, write, context.height,
-                                           context.time_ms, day_of_time_ms(context.time_ms),
-                                           meta->filing_count, transaction};
+        internal::RuleContext rule_context{config_,
+                                           *databases_,
+                                           write,
+                                           context.height,
+                                           context.time_ms,
+                                           day_of_time_ms(context.time_ms),
+                                           meta->filing_count,
+                                           transaction};
         auto plan = internal::evaluate(rule_context);
         PRIORA_TRY(plan);
         code = plan->code;
@@ -230,7 +234,8 @@ Result<ExecutionResult> Registry::execute_block(WriteTransaction& write,
   }
   meta->height = context.height;
   meta->time_ms = context.time_ms;
-  meta->state_root = Sha256().update(meta->state_root.view()).update(writer.finish().view()).finish();
+  meta->state_root =
+      Sha256().update(meta->state_root.view()).update(writer.finish().view()).finish();
   auto root = log_.root(write, meta->log_size);
   PRIORA_TRY(root);
   meta->log_root = *root;
@@ -251,12 +256,18 @@ Status Registry::check_transaction(const Transaction& transaction) const {
   PRIORA_TRY(envelope);
   // A mempool may hold several transactions of one signer: only nonces already used are refused.
   if (envelope->first != ReasonCode::success && envelope->first != ReasonCode::nonce_out_of_order)
-    return make_error(ErrorKind::refused, std::string(reason_code_name(envelope->first)) + ": " +
-                                              envelope->second);
+    return make_error(ErrorKind::refused,
+                      std::string(reason_code_name(envelope->first)) + ": " + envelope->second);
   if (transaction.kind >= transaction_kind_count)
     return make_error(ErrorKind::refused, "unknown_kind: " + std::to_string(transaction.kind));
-  internal::RuleContext context{config_, *databases_, *read, meta->height + 1, meta->time_ms,
-                                day_of_time_ms(meta->time_ms), meta->filing_count, transaction};
+  internal::RuleContext context{config_,
+                                *databases_,
+                                *read,
+                                meta->height + 1,
+                                meta->time_ms,
+                                day_of_time_ms(meta->time_ms),
+                                meta->filing_count,
+                                transaction};
   auto plan = internal::evaluate(context);
   PRIORA_TRY(plan);
   if (!plan->succeeded())

@@ -36,14 +36,14 @@ struct RegistryParameters {
   std::int32_t publication_period_months = 18;  // From the earliest priority date.
   std::int32_t patent_term_years = 20;          // From the filing date.
   std::int32_t utility_model_term_years = 10;
-  std::int32_t trademark_term_years = 10;  // Each renewal adds one more.
-  std::int32_t design_term_years = 5;      // Each renewal adds one more ...
-  std::int32_t design_term_years_max = 25;  // ... up to this many from the filing date.
+  std::int32_t trademark_term_years = 10;               // Each renewal adds one more.
+  std::int32_t design_term_years = 5;                   // Each renewal adds one more ...
+  std::int32_t design_term_years_max = 25;              // ... up to this many from the filing date.
   std::int32_t patent_opposition_period_months = 9;     // After the grant.
   std::int32_t trademark_opposition_period_months = 3;  // After the publication.
-  std::int32_t renewal_window_months = 12;       // A renewal may be recorded this early.
-  std::int32_t renewal_grace_period_months = 6;  // And this late, after the term ends.
-  std::int32_t restoration_period_months = 12;   // After a lapse.
+  std::int32_t renewal_window_months = 12;              // A renewal may be recorded this early.
+  std::int32_t renewal_grace_period_months = 6;         // And this late, after the term ends.
+  std::int32_t restoration_period_months = 12;          // After a lapse.
 
   friend bool operator==(const RegistryParameters&, const RegistryParameters&) = default;
 };
@@ -94,7 +94,9 @@ enum class FilingStatus : std::uint8_t {
   lapsed,
   expired,
 };
-constexpr std::uint64_t enum_value_count(FilingStatus) { return 7; }
+constexpr std::uint64_t enum_value_count(FilingStatus) {
+  return 7;
+}
 std::string_view filing_status_name(FilingStatus status);
 
 // A priority claim as recorded: checked on this ledger, or as claimed outside it.
@@ -181,9 +183,8 @@ struct FilingState {
             encoding::bounded(priority_claims, priority_claims_max), disclosure, commitment,
             sealed_content_hash, content, filing_date, earliest_priority_date, status,
             publication_requested, publication_date, grant_date,
-            encoding::bounded(registration_number, registration_number_bytes_max),
-            term_end_date, lapse_date, encoding::bounded(licences, licences_max),
-            opposition_count, event_count);
+            encoding::bounded(registration_number, registration_number_bytes_max), term_end_date,
+            lapse_date, encoding::bounded(licences, licences_max), opposition_count, event_count);
   }
   friend bool operator==(const FilingState&, const FilingState&) = default;
 };
@@ -193,8 +194,8 @@ struct HistoryEntry {
   std::uint64_t height = 0;
   std::uint32_t index = 0;  // Transaction position, or the automatic event's position.
   std::uint64_t time_ms = 0;
-  PublicKey signer;        // Zero for automatic events.
-  Hash receipt_id;         // Transaction id, or the derived id of an automatic event.
+  PublicKey signer;              // Zero for automatic events.
+  Hash receipt_id;               // Transaction id, or the derived id of an automatic event.
   std::uint64_t leaf_index = 0;  // Of the receipt in the Merkle log.
   RegistryEvent event;
 
@@ -237,8 +238,8 @@ struct SearchQuery {
   // "A61K 31/00"; Nice "09"; Locarno "06", "06-01".
   std::optional<std::string> class_prefix;
   std::optional<FilingStatus> status;
-  std::optional<Day> filed_from;  // Inclusive.
-  std::optional<Day> filed_to;    // Inclusive.
+  std::optional<Day> filed_from;           // Inclusive.
+  std::optional<Day> filed_to;             // Inclusive.
   std::optional<std::uint64_t> before_id;  // Page cursor: filings with smaller ids only.
   std::uint32_t limit = 20;
 };
@@ -273,8 +274,9 @@ class Registry final : public Application {
   const RegistryConfig& config() const { return config_; }
 
   Status check_transaction(const Transaction& transaction) const override;
-  Result<ExecutionResult> execute_block(WriteTransaction& write, const BlockContext& context,
-                                        std::span<const CommittedTransaction> transactions) override;
+  Result<ExecutionResult> execute_block(
+      WriteTransaction& write, const BlockContext& context,
+      std::span<const CommittedTransaction> transactions) override;
   Result<ExecutedState> executed_state(const ReadTransaction& read) const override;
   // The state after executing `height`, nullopt if that height has not been executed.
   Result<std::optional<ExecutedState>> executed_state_at(const ReadTransaction& read,

@@ -38,16 +38,22 @@ inline constexpr std::uint32_t territory_codes_max = 32;
 inline constexpr std::uint32_t event_details_bytes_max = 32 * 1024;
 
 enum class RightKind : std::uint8_t { patent, utility_model, trademark, industrial_design };
-constexpr std::uint64_t enum_value_count(RightKind) { return 4; }
+constexpr std::uint64_t enum_value_count(RightKind) {
+  return 4;
+}
 std::string_view right_kind_name(RightKind kind);
 char right_kind_letter(RightKind kind);  // P, U, T, D: the letter in filing numbers.
 
 enum class PartyRole : std::uint8_t { applicant, attorney };
-constexpr std::uint64_t enum_value_count(PartyRole) { return 2; }
+constexpr std::uint64_t enum_value_count(PartyRole) {
+  return 2;
+}
 std::string_view party_role_name(PartyRole role);
 
 enum class Disclosure : std::uint8_t { confidential, open };
-constexpr std::uint64_t enum_value_count(Disclosure) { return 2; }
+constexpr std::uint64_t enum_value_count(Disclosure) {
+  return 2;
+}
 
 enum class TransactionKind : std::uint16_t {
   admit_party,
@@ -68,7 +74,9 @@ enum class TransactionKind : std::uint16_t {
   correct,
 };
 inline constexpr std::uint16_t transaction_kind_count = 16;
-constexpr std::uint64_t enum_value_count(TransactionKind) { return transaction_kind_count; }
+constexpr std::uint64_t enum_value_count(TransactionKind) {
+  return transaction_kind_count;
+}
 std::string_view transaction_kind_name(TransactionKind kind);
 
 // Events are what the history of a filing holds: one per successful transaction, plus the events
@@ -94,7 +102,9 @@ enum class EventType : std::uint16_t {
   expired,
   renewal_missed,
 };
-constexpr std::uint64_t enum_value_count(EventType) { return 18; }
+constexpr std::uint64_t enum_value_count(EventType) {
+  return 18;
+}
 std::string_view event_type_name(EventType type);
 
 // WIPO ST.27-style categories of legal events.
@@ -109,12 +119,16 @@ enum class EventCategory : std::uint8_t {
   opposition,
   other,
 };
-constexpr std::uint64_t enum_value_count(EventCategory) { return 9; }
+constexpr std::uint64_t enum_value_count(EventCategory) {
+  return 9;
+}
 std::string_view event_category_name(EventCategory category);
 EventCategory category_of(EventType type);
 
 enum class CorrectionField : std::uint8_t { title, abstract_text, inventors, classes };
-constexpr std::uint64_t enum_value_count(CorrectionField) { return 4; }
+constexpr std::uint64_t enum_value_count(CorrectionField) {
+  return 4;
+}
 
 // Result codes of receipts: 0 is success, every refusal has its own code. Stable: append only.
 enum class ReasonCode : std::uint16_t {

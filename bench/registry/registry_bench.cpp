@@ -88,7 +88,8 @@ SigningKey key_named(const std::string& name) {
 class Load {
  public:
   Load() : office_(key_named("office/KZ")) {
-    for (std::size_t i = 0; i < party_count; ++i) parties_.push_back(key_named("party/" + std::to_string(i)).public_key());
+    for (std::size_t i = 0; i < party_count; ++i)
+      parties_.push_back(key_named("party/" + std::to_string(i)).public_key());
   }
 
   RegistryConfig config() const {
@@ -124,8 +125,8 @@ class Load {
     FileBody body;
     body.right = trademark ? RightKind::trademark : RightKind::patent;
     body.receiving_office = "KZ";
-    body.classes = trademark ? std::vector<std::string>{"09", "42"}
-                             : std::vector<std::string>{"G06F 21/64"};
+    body.classes =
+        trademark ? std::vector<std::string>{"09", "42"} : std::vector<std::string>{"G06F 21/64"};
     body.applicants = {applicant};
     body.disclosure = Disclosure::open;
     const std::string title = "Filing " + std::to_string(serial);
@@ -137,11 +138,13 @@ class Load {
     return make(TransactionKind::file, body, applicant);
   }
 
-  Transaction action(TransactionKind kind, const std::string& number, const std::string& note = "") {
+  Transaction action(TransactionKind kind, const std::string& number,
+                     const std::string& note = "") {
     return make(kind, FilingActionBody{number, note}, office_.public_key());
   }
   Transaction grant(const std::string& number) {
-    return make(TransactionKind::grant, GrantBody{number, "R" + number.substr(3)}, office_.public_key());
+    return make(TransactionKind::grant, GrantBody{number, "R" + number.substr(3)},
+                office_.public_key());
   }
   Transaction licence(const std::string& number, std::size_t serial, Day today) {
     const auto& owner = parties_[serial % parties_.size()];
@@ -240,11 +243,13 @@ MixedBlock mixed_block(Load& load, const std::vector<std::string>& earlier, std:
   // `earlier` alternates patent, trademark: odd positions are trademarks.
   for (std::size_t i = 0; i < publications; ++i)
     block.transactions.push_back(load.action(TransactionKind::publish, earlier[2 * i + 1]));
-  for (std::size_t i = 0; i < grants; ++i) block.transactions.push_back(load.grant(earlier[2 * i + 1]));
+  for (std::size_t i = 0; i < grants; ++i)
+    block.transactions.push_back(load.grant(earlier[2 * i + 1]));
   for (std::size_t i = 0; i < oppositions; ++i)
     block.transactions.push_back(load.opposition(earlier[2 * i + 1], 2 * i + 1));
   for (std::size_t i = 0; i < licences; ++i)
-    block.transactions.push_back(load.licence(earlier[2 * i], serial - earlier.size() + 2 * i, today));
+    block.transactions.push_back(
+        load.licence(earlier[2 * i], serial - earlier.size() + 2 * i, today));
   for (std::size_t i = 0; i < filings; ++i) block.transactions.push_back(load.filing(serial++));
   return block;
 }
@@ -297,7 +302,8 @@ BigStore build_big_store(const BenchSettings& settings) {
   for (std::size_t b = 0; b < blocks; ++b) {
     std::vector<Transaction> block;
     const std::size_t first_serial = serial;
-    for (std::size_t i = 0; i < settings.filings_per_block; ++i) block.push_back(load.filing(serial++));
+    for (std::size_t i = 0; i < settings.filings_per_block; ++i)
+      block.push_back(load.filing(serial++));
     const auto numbers = numbers_of(big.node->execute(block).first);
     if (numbers.size() != block.size()) std::exit(1);
     for (std::size_t i = 1; i < numbers.size(); i += 2)  // Trademarks.
@@ -333,7 +339,8 @@ struct QueryFigures {
   double as_of_microseconds = 0;
 };
 
-QueryFigures measure_queries(const BenchSettings& settings, BigStore& big, std::mt19937_64& random) {
+QueryFigures measure_queries(const BenchSettings& settings, BigStore& big,
+                             std::mt19937_64& random) {
   auto read = big.node->store->read();
   if (!read) std::exit(1);
   std::vector<double> history_times;

@@ -128,8 +128,8 @@ std::optional<std::string> class_search_prefix(std::string_view prefix,
       level_valid = nice_valid(prefix);
       break;
     case ClassScheme::locarno:
-      level_valid = locarno_valid(prefix) ||
-                    (prefix.size() == 2 && digits(prefix) && number_of(prefix) >= 1);
+      level_valid =
+          locarno_valid(prefix) || (prefix.size() == 2 && digits(prefix) && number_of(prefix) >= 1);
       break;
   }
   if (!level_valid) return std::nullopt;

@@ -7,11 +7,10 @@ template <class T>
 Result<T> decode_details(const RegistryEvent& event) {
   auto details = decode<T>(event.details);
   if (!details)
-    return make_error(ErrorKind::corruption, "event " +
-                                                 std::string(event_type_name(event.type)) +
-                                                 " of " + event.filing_number +
-                                                 ": details do not decode: " +
-                                                 details.error().message);
+    return make_error(ErrorKind::corruption,
+                      "event " + std::string(event_type_name(event.type)) + " of " +
+                          event.filing_number +
+                          ": details do not decode: " + details.error().message);
   return details;
 }
 

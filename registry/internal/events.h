@@ -37,8 +37,7 @@ struct GrantedDetails {
 
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(encoding::bounded(registration_number, registration_number_bytes_max),
-            term_end_date);
+    archive(encoding::bounded(registration_number, registration_number_bytes_max), term_end_date);
   }
 };
 

@@ -4,12 +4,10 @@ namespace priora::registry::internal {
 namespace {
 
 constexpr std::string_view table_names[table_count] = {
-    "registry.meta",         "registry.executed",      "registry.parties",
-    "registry.authorisations", "registry.nonces",      "registry.filings",
-    "registry.numbers",      "registry.registrations", "registry.history",
-    "registry.deadlines",    "registry.by_party",      "registry.by_office",
-    "registry.by_kind",      "registry.by_status",     "registry.by_class",
-    "registry.by_date",
+    "registry.meta",    "registry.executed",  "registry.parties",  "registry.authorisations",
+    "registry.nonces",  "registry.filings",   "registry.numbers",  "registry.registrations",
+    "registry.history", "registry.deadlines", "registry.by_party", "registry.by_office",
+    "registry.by_kind", "registry.by_status", "registry.by_class", "registry.by_date",
 };
 
 constexpr std::int64_t day_key_bias = std::int64_t{1} << 31;
@@ -30,7 +28,8 @@ Result<std::unique_ptr<Databases>> Databases::open(Store& store) {
 
 void append_day_key(Bytes& key, Day day) {
   const auto biased = static_cast<std::uint32_t>(static_cast<std::int64_t>(day) + day_key_bias);
-  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<std::uint8_t>(biased >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    key.push_back(static_cast<std::uint8_t>(biased >> shift));
 }
 
 Bytes day_key(Day day) {
@@ -48,7 +47,8 @@ Day read_day_key(ByteView key, std::size_t offset) {
 
 Bytes history_key(std::uint64_t filing_id, std::uint32_t sequence) {
   Bytes key = key_u64(filing_id);
-  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<std::uint8_t>(sequence >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    key.push_back(static_cast<std::uint8_t>(sequence >> shift));
   return key;
 }
 
@@ -69,9 +69,9 @@ Bytes concat_key(ByteView prefix, std::uint64_t filing_id) {
 
 void StateWriter::digest_length(std::size_t length) {
   const auto value = static_cast<std::uint32_t>(length);
-  const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(value), static_cast<std::uint8_t>(value >> 8),
-                                 static_cast<std::uint8_t>(value >> 16),
-                                 static_cast<std::uint8_t>(value >> 24)};
+  const std::uint8_t bytes[4] = {
+      static_cast<std::uint8_t>(value), static_cast<std::uint8_t>(value >> 8),
+      static_cast<std::uint8_t>(value >> 16), static_cast<std::uint8_t>(value >> 24)};
   digest_.update(ByteView(bytes, 4));
 }
 

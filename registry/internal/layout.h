@@ -1,5 +1,6 @@
 // Internal to registry/: the registry's databases in the store, their key layouts, and the
-// writer that digests every state write of a block (docs/registry.md, "Storage" and "State digest").
+// writer that digests every state write of a block (docs/registry.md, "Storage" and "State
+// digest").
 //
 //   registry.meta           "state" -> MetaState; "seq/" office "/" letter "/" year -> u64 BE
 //   registry.executed       height (u64 BE) -> ExecutedRecord
@@ -102,8 +103,8 @@ Result<std::optional<T>> read_value(const ReadTransaction& read, Database databa
   if (!found->has_value()) return std::optional<T>();
   auto value = decode<T>(**found);
   if (!value)
-    return make_error(ErrorKind::corruption, "registry: stored value does not decode: " +
-                                                 value.error().message);
+    return make_error(ErrorKind::corruption,
+                      "registry: stored value does not decode: " + value.error().message);
   return std::optional<T>(std::move(value).value());
 }
 

@@ -53,12 +53,11 @@ Result<std::optional<Plan>> require_owner(const RuleContext& context, const Fili
   if (!acts) return acts.error();
   if (*acts) return std::optional<Plan>();
   return std::optional<Plan>(
-      refusal(ReasonCode::signer_not_owner, "the signer is not the owner of " + state.number +
-                                                " nor an attorney it authorised"));
+      refusal(ReasonCode::signer_not_owner,
+              "the signer is not the owner of " + state.number + " nor an attorney it authorised"));
 }
 
-std::optional<Plan> require_receiving_office(const RuleContext& context,
-                                             const FilingState& state) {
+std::optional<Plan> require_receiving_office(const RuleContext& context, const FilingState& state) {
   const OfficeConfig* office = office_by_code(context.config, state.receiving_office);
   PRIORA_ASSERT(office != nullptr);
   if (office->office_key == context.transaction.signer) return std::nullopt;
@@ -69,8 +68,12 @@ std::optional<Plan> require_receiving_office(const RuleContext& context,
 bool is_pending(FilingStatus status) {
   return status == FilingStatus::filed || status == FilingStatus::published;
 }
-bool is_live(FilingStatus status) { return is_pending(status) || status == FilingStatus::granted; }
-bool content_public(const FilingState& state) { return state.content.has_value(); }
+bool is_live(FilingStatus status) {
+  return is_pending(status) || status == FilingStatus::granted;
+}
+bool content_public(const FilingState& state) {
+  return state.content.has_value();
+}
 
 bool office_code_valid(std::string_view code) {
   return code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
@@ -173,8 +176,8 @@ Result<Plan> evaluate_authorise(const RuleContext& context, const AuthoriseAttor
     return refusal(ReasonCode::authorisation_exists, "the attorney is already authorised");
   if (body.revoke && !found->has_value())
     return refusal(ReasonCode::authorisation_not_found, "no such authorisation to revoke");
-  auto plan = event_plan(context, EventType::attorney_authorised, "", encode(details),
-                         std::nullopt);
+  auto plan =
+      event_plan(context, EventType::attorney_authorised, "", encode(details), std::nullopt);
   PRIORA_TRY(plan);
   plan->authorisation = details;
   return plan;

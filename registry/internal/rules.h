@@ -54,7 +54,6 @@ bool office_code_valid(std::string_view code);
 const OfficeConfig* office_by_code(const RegistryConfig& config, std::string_view code);
 const OfficeConfig* office_by_key(const RegistryConfig& config, const PublicKey& key);
 Result<std::optional<FilingState>> load_filing(const ReadTransaction& read,
-                                               const Databases& databases,
-                                               std::string_view number);
+                                               const Databases& databases, std::string_view number);
 
 }  // namespace priora::registry::internal

@@ -9,7 +9,9 @@ namespace {
 
 const Bytes empty_value;
 
-Bytes status_prefix(FilingStatus status) { return Bytes{static_cast<std::uint8_t>(status)}; }
+Bytes status_prefix(FilingStatus status) {
+  return Bytes{static_cast<std::uint8_t>(status)};
+}
 
 Status write_class_index(StateWriter& writer, const FilingState& state, bool erase) {
   for (const auto& symbol : state.classes) {
@@ -30,8 +32,8 @@ Status write_new_filing_indexes(StateWriter& writer, const FilingState& state) {
                         empty_value));
   const Bytes kind{static_cast<std::uint8_t>(state.kind)};
   PRIORA_TRY(writer.put(Table::by_kind, concat_key(kind, state.id), empty_value));
-  PRIORA_TRY(writer.put(Table::by_date, concat_key(day_key(state.filing_date), state.id),
-                        empty_value));
+  PRIORA_TRY(
+      writer.put(Table::by_date, concat_key(day_key(state.filing_date), state.id), empty_value));
   for (const auto& applicant : state.applicants)
     PRIORA_TRY(writer.put(Table::by_party, concat_key(applicant.view(), state.id), empty_value));
   return write_class_index(writer, state, false);
@@ -42,7 +44,8 @@ Status write_filing_changes(StateWriter& writer, const std::optional<FilingState
   if (!before) PRIORA_TRY(write_new_filing_indexes(writer, after));
   if (!before || before->status != after.status) {
     if (before)
-      PRIORA_TRY(writer.erase(Table::by_status, concat_key(status_prefix(before->status), after.id)));
+      PRIORA_TRY(
+          writer.erase(Table::by_status, concat_key(status_prefix(before->status), after.id)));
     PRIORA_TRY(writer.put(Table::by_status, concat_key(status_prefix(after.status), after.id),
                           empty_value));
   }
@@ -53,8 +56,8 @@ Status write_filing_changes(StateWriter& writer, const std::optional<FilingState
   if (before && before->owner != after.owner)
     PRIORA_TRY(writer.put(Table::by_party, concat_key(after.owner.view(), after.id), empty_value));
   if (after.registration_number != (before ? before->registration_number : std::string()))
-    PRIORA_TRY(writer.put(Table::registrations, as_bytes(after.registration_number),
-                          key_u64(after.id)));
+    PRIORA_TRY(
+        writer.put(Table::registrations, as_bytes(after.registration_number), key_u64(after.id)));
   const auto old_deadline = before ? deadline_of(*before, parameters) : std::nullopt;
   const auto new_deadline = deadline_of(after, parameters);
   if (old_deadline != new_deadline) {
@@ -88,8 +91,8 @@ Status commit(StateWriter& writer, const Plan& plan, const HistoryEntry& entry,
                                           : writer.put(Table::authorisations, key, empty_value));
   }
   if (plan.sequence)
-    PRIORA_TRY(writer.put(Table::meta, as_bytes(plan.sequence->first),
-                          key_u64(plan.sequence->second)));
+    PRIORA_TRY(
+        writer.put(Table::meta, as_bytes(plan.sequence->first), key_u64(plan.sequence->second)));
   if (!plan.after) return {};
   const FilingState& after = *plan.after;
   PRIORA_ASSERT(after.event_count >= 1);

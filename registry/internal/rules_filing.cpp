@@ -61,8 +61,8 @@ Result<std::optional<Plan>> check_parties(const RuleContext& context, const File
     auto party = load_party(context, key);
     PRIORA_TRY(party);
     if (!party->has_value())
-      return std::optional<Plan>(
-          refusal(ReasonCode::applicant_not_admitted, "applicant " + key.hex() + " is not admitted"));
+      return std::optional<Plan>(refusal(ReasonCode::applicant_not_admitted,
+                                         "applicant " + key.hex() + " is not admitted"));
     if ((*party)->role != PartyRole::applicant)
       return std::optional<Plan>(
           refusal(ReasonCode::role_mismatch, "applicant " + key.hex() + " is an attorney"));
@@ -116,12 +116,12 @@ Result<std::optional<Plan>> check_claim(const RuleContext& context, const FileBo
     return Refused(refusal(ReasonCode::priority_filing_not_found,
                            "no filing " + claim.number + " on this ledger"));
   }
-  const Day last_day = add_months(claim.date, priority_period_months(body.right,
-                                                                     context.config.parameters));
+  const Day last_day =
+      add_months(claim.date, priority_period_months(body.right, context.config.parameters));
   if (context.today > last_day)
-    return Refused(refusal(ReasonCode::priority_period_exceeded,
-                           "the priority period of " + claim.number + " ended on " +
-                               day_to_iso(last_day)));
+    return Refused(
+        refusal(ReasonCode::priority_period_exceeded,
+                "the priority period of " + claim.number + " ended on " + day_to_iso(last_day)));
   return Refused();
 }
 

@@ -76,17 +76,16 @@ Result<Plan> evaluate_renew(const RuleContext& context, const FilingState& state
   const Day end = *state.term_end_date;
   const Day opens = add_months(end, -parameters.renewal_window_months);
   if (context.today < opens)
-    return refusal(ReasonCode::renewal_window_not_open,
-                   "renewal opens on " + day_to_iso(opens));
+    return refusal(ReasonCode::renewal_window_not_open, "renewal opens on " + day_to_iso(opens));
   const Day closes = add_months(end, parameters.renewal_grace_period_months);
   if (context.today > closes)
     return refusal(ReasonCode::renewal_period_closed, "renewal closed on " + day_to_iso(closes));
   const Day new_end = add_months(end, term_months(state.kind, parameters));
   if (state.kind == RightKind::industrial_design &&
       new_end > add_years(state.filing_date, parameters.design_term_years_max))
-    return refusal(ReasonCode::term_maximum_reached, "a design is protected for at most " +
-                                                         std::to_string(parameters.design_term_years_max) +
-                                                         " years");
+    return refusal(ReasonCode::term_maximum_reached,
+                   "a design is protected for at most " +
+                       std::to_string(parameters.design_term_years_max) + " years");
   return plan_for(context, EventType::renewed, state, encode(TermDetails{new_end}));
 }
 
@@ -105,9 +104,8 @@ Result<Plan> evaluate_restore(const RuleContext& context, const FilingState& sta
   const bool renewable =
       state.kind == RightKind::trademark || state.kind == RightKind::industrial_design;
   if (renewable && end <= context.today) end = add_months(end, term_months(state.kind, parameters));
-  const bool past_maximum =
-      state.kind == RightKind::industrial_design &&
-      end > add_years(state.filing_date, parameters.design_term_years_max);
+  const bool past_maximum = state.kind == RightKind::industrial_design &&
+                            end > add_years(state.filing_date, parameters.design_term_years_max);
   if (end <= context.today || past_maximum)
     return refusal(ReasonCode::term_ended, "the term of " + state.number + " has ended");
   return plan_for(context, EventType::restored, state, encode(TermDetails{end}));
@@ -161,10 +159,9 @@ Result<Plan> evaluate_grant(const RuleContext& context, const FilingState& state
   if (state.kind == RightKind::patent && !state.publication_date)
     return refusal(ReasonCode::not_published, "a patent is granted after its publication");
   const auto& number = body.registration_number;
-  const bool well_formed =
-      !number.empty() && std::all_of(number.begin(), number.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '/';
-      });
+  const bool well_formed = !number.empty() && std::all_of(number.begin(), number.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '/';
+  });
   if (!well_formed)
     return refusal(ReasonCode::invalid_registration_number,
                    "registration numbers use A-Z, 0-9, '-' and '/'");
@@ -217,27 +214,26 @@ Result<Plan> evaluate_license(const RuleContext& context, const FilingState& sta
   PRIORA_TRY(licensee);
   if (!licensee->has_value())
     return refusal(ReasonCode::licensee_not_admitted, "the licensee is not an admitted party");
-  if (body.territory.empty() || !std::all_of(body.territory.begin(), body.territory.end(),
-                                             [](const std::string& code) {
-                                               return office_code_valid(code);
-                                             }))
+  if (body.territory.empty() ||
+      !std::all_of(body.territory.begin(), body.territory.end(),
+                   [](const std::string& code) { return office_code_valid(code); }))
     return refusal(ReasonCode::invalid_territory, "territory: one or more ST.3 codes");
   if (body.start_date > body.end_date || body.end_date < context.today)
     return refusal(ReasonCode::licence_term_invalid,
                    "a licence starts on or before its end, which is not past");
   for (const auto& other : state.licences) {
     const bool overlap = other.start_date <= body.end_date && body.start_date <= other.end_date;
-    const bool shared = std::any_of(other.territory.begin(), other.territory.end(),
-                                    [&](const std::string& code) {
-                                      return std::find(body.territory.begin(), body.territory.end(),
-                                                       code) != body.territory.end();
-                                    });
+    const bool shared =
+        std::any_of(other.territory.begin(), other.territory.end(), [&](const std::string& code) {
+          return std::find(body.territory.begin(), body.territory.end(), code) !=
+                 body.territory.end();
+        });
     if (overlap && shared && (other.exclusive || body.exclusive))
       return refusal(ReasonCode::exclusive_licence_conflict,
                      "an exclusive licence overlaps another in time and territory");
   }
-  const Licence licence{body.licensee, body.exclusive, body.territory, body.start_date,
-                        body.end_date, context.today};
+  const Licence licence{body.licensee,   body.exclusive, body.territory,
+                        body.start_date, body.end_date,  context.today};
   return plan_for(context, EventType::licensed, state, encode(licence));
 }
 
@@ -256,16 +252,16 @@ Result<Plan> evaluate_correct(const RuleContext& context, const FilingState& sta
       valid = body.values.empty();
       break;
     case CorrectionField::inventors:
-      valid = body.text.empty() && std::none_of(body.values.begin(), body.values.end(),
-                                                [](const std::string& name) { return name.empty(); });
+      valid =
+          body.text.empty() && std::none_of(body.values.begin(), body.values.end(),
+                                            [](const std::string& name) { return name.empty(); });
       break;
     case CorrectionField::classes: {
       const ClassScheme scheme = scheme_of(state.kind);
       valid = body.text.empty() && !body.values.empty() &&
-              std::all_of(body.values.begin(), body.values.end(),
-                          [&](const std::string& symbol) {
-                            return class_symbol_valid(scheme, symbol);
-                          });
+              std::all_of(body.values.begin(), body.values.end(), [&](const std::string& symbol) {
+                return class_symbol_valid(scheme, symbol);
+              });
       if (!valid) return refusal(ReasonCode::invalid_class, "the corrected classes are invalid");
       break;
     }

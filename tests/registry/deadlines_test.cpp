@@ -19,14 +19,16 @@ struct Edge {
 ReasonCode file_claiming(World& world, RightKind kind, RightKind earlier_kind,
                          const std::string& earlier_date, const std::string& iso) {
   const std::string earlier = world.file(earlier_kind, earlier_date);
-  FileBody body = open_filing(kind, "KZ", world.classes_for(kind), {world.alice.public_key()}, "Later");
+  FileBody body =
+      open_filing(kind, "KZ", world.classes_for(kind), {world.alice.public_key()}, "Later");
   body.priority_claims = {{"KZ", earlier, date(earlier_date)}};
   return world.attempt(TransactionKind::file, body, world.alice, iso);
 }
 
 ReasonCode file_claiming_outside(World& world, RightKind kind, const std::string& claimed,
                                  const std::string& iso) {
-  FileBody body = open_filing(kind, "KZ", world.classes_for(kind), {world.alice.public_key()}, "Later");
+  FileBody body =
+      open_filing(kind, "KZ", world.classes_for(kind), {world.alice.public_key()}, "Later");
   body.priority_claims = {{"US", "29/123,456", date(claimed)}};
   return world.attempt(TransactionKind::file, body, world.alice, iso);
 }
@@ -90,7 +92,8 @@ std::vector<Edge> edges() {
        "2030-06-15", "2030-06-14", ReasonCode::renewal_window_not_open},
       {"design renewal grace: 6 months after the end of the term",
        [](World& w, const std::string& iso) {
-         const std::string number = w.granted(RightKind::industrial_design, "2021-06-15", "2021-09-01");
+         const std::string number =
+             w.granted(RightKind::industrial_design, "2021-06-15", "2021-09-01");
          return action(w, TransactionKind::renew, number, w.kz, iso);
        },
        "2026-12-15", "2026-12-16", ReasonCode::invalid_status},  // Lapsed by block time.
@@ -128,7 +131,8 @@ TEST_CASE("each deadline allows its last day and refuses the next", "[registry][
 
 TEST_CASE("a design renews up to 25 years and then expires", "[registry][deadlines]") {
   World world;
-  const std::string number = world.granted(RightKind::industrial_design, "2021-06-15", "2021-09-01");
+  const std::string number =
+      world.granted(RightKind::industrial_design, "2021-06-15", "2021-09-01");
   for (const char* year : {"2026", "2031", "2036", "2041"}) {
     CHECK(action(world, TransactionKind::renew, number, world.kz, std::string(year) + "-06-01") ==
           ReasonCode::success);

@@ -33,7 +33,9 @@ class RandomLoad {
   }
 
  private:
-  std::size_t pick(std::size_t size) { return std::uniform_int_distribution<std::size_t>(0, size - 1)(random_); }
+  std::size_t pick(std::size_t size) {
+    return std::uniform_int_distribution<std::size_t>(0, size - 1)(random_);
+  }
   bool chance(int percent) { return pick(100) < static_cast<std::size_t>(percent); }
   const SigningKey& any_party() { return parties_[pick(parties_.size())]; }
   const SigningKey& office() { return chance(50) ? kz_ : ea_; }
@@ -69,10 +71,10 @@ class RandomLoad {
     FileBody body = open_filing(kind, chance(50) ? "KZ" : "EA",
                                 classes[chance(90) ? static_cast<std::size_t>(kind) : 4],
                                 {signer.public_key()}, "Random " + std::to_string(pick(1000)));
-    if (!numbers_.empty() && chance(20))
-      body.priority_claims = {{"KZ", any_number(), 0}};
+    if (!numbers_.empty() && chance(20)) body.priority_claims = {{"KZ", any_number(), 0}};
     if (chance(30)) {
-      auto filing = make_confidential_filing(body, *body.content, sealing_key_named("KZ").public_key());
+      auto filing =
+          make_confidential_filing(body, *body.content, sealing_key_named("KZ").public_key());
       return sign(TransactionKind::file, filing.body, signer);
     }
     return sign(TransactionKind::file, body, signer);
@@ -88,26 +90,36 @@ class RandomLoad {
                   chance(90) ? office() : any_party());
     }
     if (choice < 35) return file();
-    if (choice < 45) return sign(TransactionKind::publish, FilingActionBody{any_number(), ""}, office());
+    if (choice < 45)
+      return sign(TransactionKind::publish, FilingActionBody{any_number(), ""}, office());
     if (choice < 55)
       return sign(TransactionKind::grant, GrantBody{any_number(), "R" + std::to_string(pick(5000))},
                   office());
     if (choice < 62)
-      return sign(TransactionKind::request_publication, FilingActionBody{any_number(), ""}, any_party());
-    if (choice < 68) return sign(TransactionKind::oppose, FilingActionBody{any_number(), "x"}, any_party());
-    if (choice < 74) return sign(TransactionKind::renew, FilingActionBody{any_number(), ""}, office());
-    if (choice < 78) return sign(TransactionKind::record_lapse, FilingActionBody{any_number(), ""}, office());
-    if (choice < 82) return sign(TransactionKind::restore, FilingActionBody{any_number(), ""}, office());
-    if (choice < 86) return sign(TransactionKind::withdraw, FilingActionBody{any_number(), ""}, any_party());
-    if (choice < 90) return sign(TransactionKind::refuse, FilingActionBody{any_number(), ""}, office());
+      return sign(TransactionKind::request_publication, FilingActionBody{any_number(), ""},
+                  any_party());
+    if (choice < 68)
+      return sign(TransactionKind::oppose, FilingActionBody{any_number(), "x"}, any_party());
+    if (choice < 74)
+      return sign(TransactionKind::renew, FilingActionBody{any_number(), ""}, office());
+    if (choice < 78)
+      return sign(TransactionKind::record_lapse, FilingActionBody{any_number(), ""}, office());
+    if (choice < 82)
+      return sign(TransactionKind::restore, FilingActionBody{any_number(), ""}, office());
+    if (choice < 86)
+      return sign(TransactionKind::withdraw, FilingActionBody{any_number(), ""}, any_party());
+    if (choice < 90)
+      return sign(TransactionKind::refuse, FilingActionBody{any_number(), ""}, office());
     if (choice < 96) {
       const auto& licensee = any_party();
-      return sign(TransactionKind::license,
-                  LicenseBody{any_number(), licensee.public_key(), chance(30), {"KZ"}, 18'000, 30'000},
-                  any_party());
+      return sign(
+          TransactionKind::license,
+          LicenseBody{any_number(), licensee.public_key(), chance(30), {"KZ"}, 18'000, 30'000},
+          any_party());
     }
     return sign(TransactionKind::correct,
-                CorrectBody{any_number(), CorrectionField::classes, "", {"G06F 21/64"}, ""}, office());
+                CorrectBody{any_number(), CorrectionField::classes, "", {"G06F 21/64"}, ""},
+                office());
   }
 
   std::mt19937_64 random_;
@@ -140,8 +152,8 @@ TEST_CASE("a random mix of 10,000 transactions gives identical state on two stor
   std::size_t succeeded = 0;
   std::vector<ExecutedState> states;
   while (sent < random_transactions_total) {
-    const std::size_t count = std::min(random_transactions_total - sent,
-                                       1 + sizes() % random_block_transactions_max);
+    const std::size_t count =
+        std::min(random_transactions_total - sent, 1 + sizes() % random_block_transactions_max);
     const auto block = load.next_block(count);
     time_ms += (sizes() % 40) * milliseconds_per_day + sizes() % 1000;
     first.set_time_ms(time_ms);
@@ -192,7 +204,8 @@ TEST_CASE("the same transactions in another order give another state digest",
 TEST_CASE("envelope rules: signature, chain, nonces, kind and body", "[registry][rules]") {
   World world;
   world.harness.set_date("2021-06-01");
-  const auto body = open_filing(RightKind::trademark, "KZ", {"09"}, {world.alice.public_key()}, "A");
+  const auto body =
+      open_filing(RightKind::trademark, "KZ", {"09"}, {world.alice.public_key()}, "A");
   const Transaction valid = world.harness.sign(TransactionKind::file, body, world.alice);
 
   auto result = world.harness.execute({valid}, {false});
@@ -265,7 +278,8 @@ TEST_CASE("sealed content is never returned by a query until it is revealed",
     return text;
   };
   const std::string before = everything();
-  for (const auto& secret : {secret_title, secret_abstract, std::string("Secret-Inventor-55"), sealed_hex})
+  for (const auto& secret :
+       {secret_title, secret_abstract, std::string("Secret-Inventor-55"), sealed_hex})
     CHECK(before.find(secret) == std::string::npos);
   CHECK(before.find(filing.body.commitment->hex()) != std::string::npos);
 

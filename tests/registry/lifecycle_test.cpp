@@ -21,8 +21,8 @@ void admit_cast(Harness& harness, const Cast& cast) {
   harness.admit(cast.carol, PartyRole::applicant, "Carol GmbH", cast.kz);
   harness.admit(cast.dan, PartyRole::applicant, "Dan LLP", cast.kz);
   harness.admit(cast.erin, PartyRole::applicant, "Erin SA", cast.kz);
-  harness.ok(TransactionKind::authorise_attorney, AuthoriseAttorneyBody{cast.bob.public_key(), false},
-             cast.alice);
+  harness.ok(TransactionKind::authorise_attorney,
+             AuthoriseAttorneyBody{cast.bob.public_key(), false}, cast.alice);
 }
 
 std::vector<EventType> event_types(Harness& harness, const std::string& number) {
@@ -51,7 +51,8 @@ FilingAsOf as_of_height(Harness& harness, const std::string& number, std::uint64
   return **as_of;
 }
 
-TEST_CASE("a confidential patent with priority lives from filing to lapse", "[registry][lifecycle]") {
+TEST_CASE("a confidential patent with priority lives from filing to lapse",
+          "[registry][lifecycle]") {
   Harness harness;
   Cast cast;
   admit_cast(harness, cast);
@@ -59,8 +60,8 @@ TEST_CASE("a confidential patent with priority lives from filing to lapse", "[re
 
   harness.set_date("2025-01-20");
   auto earlier = harness.ok(TransactionKind::file,
-                            open_filing(RightKind::patent, "KZ", {"A61K"}, {cast.alice.public_key()},
-                                        "First application"),
+                            open_filing(RightKind::patent, "KZ", {"A61K"},
+                                        {cast.alice.public_key()}, "First application"),
                             cast.alice);
   CHECK(earlier.filing_number == "KZ-P-2025-000001");
 
@@ -137,14 +138,19 @@ TEST_CASE("a confidential patent with priority lives from filing to lapse", "[re
 
   harness.set_date("2027-05-01");
   harness.ok(TransactionKind::license,
-             LicenseBody{number, cast.dan.public_key(), false, {"KZ", "RU"}, date("2027-05-01"),
+             LicenseBody{number,
+                         cast.dan.public_key(),
+                         false,
+                         {"KZ", "RU"},
+                         date("2027-05-01"),
                          date("2030-12-31")},
              cast.carol);
   // The previous owner can no longer license.
-  auto stale = harness.run(TransactionKind::license,
-                           LicenseBody{number, cast.erin.public_key(), false, {"KZ"},
-                                       date("2027-05-01"), date("2028-01-01")},
-                           cast.alice);
+  auto stale = harness.run(
+      TransactionKind::license,
+      LicenseBody{
+          number, cast.erin.public_key(), false, {"KZ"}, date("2027-05-01"), date("2028-01-01")},
+      cast.alice);
   CHECK(code_of(stale) == ReasonCode::signer_not_owner);
 
   // Opposition: the last day is nine months after the grant; the day after is refused.
@@ -175,7 +181,8 @@ TEST_CASE("a confidential patent with priority lives from filing to lapse", "[re
     CHECK(history[0].signer == cast.bob.public_key());
     CHECK(history[4].event.category == EventCategory::ownership_change);
     CHECK(history[7].event.category == EventCategory::cessation);
-    for (std::size_t i = 1; i < history.size(); ++i) CHECK(history[i - 1].height < history[i].height);
+    for (std::size_t i = 1; i < history.size(); ++i)
+      CHECK(history[i - 1].height < history[i].height);
     // Every history entry is a leaf of the log.
     for (const auto& entry : history) {
       auto leaf = harness.registry().log().leaf(read, entry.leaf_index);
@@ -195,16 +202,17 @@ TEST_CASE("a trademark is published, opposed, granted, renewed and lapses by its
   Cast cast;
   admit_cast(harness, cast);
   harness.set_date("2025-03-03");
-  auto filed = harness.ok(TransactionKind::file,
-                          open_filing(RightKind::trademark, "KZ", {"09", "42"},
-                                      {cast.alice.public_key()}, "PRIORA"),
-                          cast.alice);
+  auto filed = harness.ok(
+      TransactionKind::file,
+      open_filing(RightKind::trademark, "KZ", {"09", "42"}, {cast.alice.public_key()}, "PRIORA"),
+      cast.alice);
   const std::string number = filed.filing_number;
   CHECK(number == "KZ-T-2025-000001");
   harness.set_date("2025-04-01");
   harness.ok(TransactionKind::publish, FilingActionBody{number, ""}, cast.kz);
   harness.set_date("2025-07-01");  // Three months after publication: the last day.
-  harness.ok(TransactionKind::oppose, FilingActionBody{number, "likelihood of confusion"}, cast.erin);
+  harness.ok(TransactionKind::oppose, FilingActionBody{number, "likelihood of confusion"},
+             cast.erin);
   harness.set_date("2025-07-02");
   CHECK(code_of(harness.run(TransactionKind::oppose, FilingActionBody{number, ""}, cast.erin)) ==
         ReasonCode::opposition_period_closed);

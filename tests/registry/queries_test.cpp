@@ -21,21 +21,33 @@ SearchPage search(World& world, const SearchQuery& query) {
 TEST_CASE("searches filter, order newest first and page", "[registry][queries]") {
   World world;
   world.harness.set_date("2021-03-01");
-  const auto p1 = world.harness.ok(TransactionKind::file,
-                                   open_filing(RightKind::patent, "KZ", {"G06F 21/64"}, {world.alice.public_key()}, "a"),
-                                   world.alice).filing_number;
+  const auto p1 =
+      world.harness
+          .ok(TransactionKind::file,
+              open_filing(RightKind::patent, "KZ", {"G06F 21/64"}, {world.alice.public_key()}, "a"),
+              world.alice)
+          .filing_number;
   world.harness.set_date("2021-04-01");
-  const auto t1 = world.harness.ok(TransactionKind::file,
-                                   open_filing(RightKind::trademark, "EA", {"09"}, {world.carol.public_key()}, "b"),
-                                   world.carol).filing_number;
+  const auto t1 =
+      world.harness
+          .ok(TransactionKind::file,
+              open_filing(RightKind::trademark, "EA", {"09"}, {world.carol.public_key()}, "b"),
+              world.carol)
+          .filing_number;
   world.harness.set_date("2021-05-01");
-  const auto p2 = world.harness.ok(TransactionKind::file,
-                                   open_filing(RightKind::patent, "KZ", {"G06N 3/08", "A61K"}, {world.alice.public_key()}, "c"),
-                                   world.bob).filing_number;
+  const auto p2 = world.harness
+                      .ok(TransactionKind::file,
+                          open_filing(RightKind::patent, "KZ", {"G06N 3/08", "A61K"},
+                                      {world.alice.public_key()}, "c"),
+                          world.bob)
+                      .filing_number;
   world.harness.set_date("2021-06-01");
-  const auto d1 = world.harness.ok(TransactionKind::file,
-                                   open_filing(RightKind::industrial_design, "KZ", {"06-01"}, {world.carol.public_key()}, "d"),
-                                   world.carol).filing_number;
+  const auto d1 = world.harness
+                      .ok(TransactionKind::file,
+                          open_filing(RightKind::industrial_design, "KZ", {"06-01"},
+                                      {world.carol.public_key()}, "d"),
+                          world.carol)
+                      .filing_number;
   world.harness.ok(TransactionKind::publish, FilingActionBody{t1, ""}, world.ea);
   CHECK(t1 == "EA-T-2021-000001");
   CHECK(d1 == "KZ-D-2021-000001");
@@ -93,9 +105,12 @@ TEST_CASE("searches filter, order newest first and page", "[registry][queries]")
 TEST_CASE("an assignee finds the filing among its own", "[registry][queries]") {
   World world;
   world.harness.set_date("2021-03-01");
-  const auto number = world.harness.ok(TransactionKind::file,
-                                       open_filing(RightKind::patent, "KZ", {"G06F"}, {world.alice.public_key()}, "a"),
-                                       world.alice).filing_number;
+  const auto number =
+      world.harness
+          .ok(TransactionKind::file,
+              open_filing(RightKind::patent, "KZ", {"G06F"}, {world.alice.public_key()}, "a"),
+              world.alice)
+          .filing_number;
   AssignBody body{number, world.carol.public_key(), date("2021-03-01"), {}};
   body.assignee_signature = cosign_assignment(
       world.carol, test_chain_id,
@@ -117,12 +132,11 @@ TEST_CASE("registry parameters come from the genesis JSON", "[registry][paramete
   CHECK(eurasian->patent_opposition_period_months == 6);
   CHECK(*parameters_from_json(parameters_to_json(*eurasian)) == *eurasian);
 
-  for (const auto& bad : {nlohmann::json{{"opposition_months", 9}},
-                          nlohmann::json{{"patent_term_years", "20"}},
-                          nlohmann::json{{"patent_term_years", 0}},
-                          nlohmann::json{{"patent_term_years", 20.5}},
-                          nlohmann::json{{"design_term_years", 10}, {"design_term_years_max", 5}},
-                          nlohmann::json::array()}) {
+  for (const auto& bad :
+       {nlohmann::json{{"opposition_months", 9}}, nlohmann::json{{"patent_term_years", "20"}},
+        nlohmann::json{{"patent_term_years", 0}}, nlohmann::json{{"patent_term_years", 20.5}},
+        nlohmann::json{{"design_term_years", 10}, {"design_term_years_max", 5}},
+        nlohmann::json::array()}) {
     auto parsed = parameters_from_json(bad);
     REQUIRE_FALSE(parsed.ok());
     CHECK(parsed.error().kind == ErrorKind::invalid_argument);
@@ -146,7 +160,8 @@ TEST_CASE("a shorter opposition period from the genesis file is enforced",
     h.ok(TransactionKind::publish, FilingActionBody{number, ""}, kz);
     h.ok(TransactionKind::grant, GrantBody{number, "R1"}, kz);
     h.set_date("2020-08-01");
-    return code_of(h.run(TransactionKind::oppose, FilingActionBody{number, ""}, key_named("carol")));
+    return code_of(
+        h.run(TransactionKind::oppose, FilingActionBody{number, ""}, key_named("carol")));
   };
   CHECK(grant_in(harness, world.alice, world.kz) == ReasonCode::opposition_period_closed);
   Harness defaults;

@@ -144,8 +144,11 @@ class Harness {
 };
 
 inline FilingContent sample_content(const std::string& title) {
-  return FilingContent{title, "An abstract of " + title, {"Inventor One", "Inventor Two"},
-                       {sha256(as_bytes(title + "/claims")), sha256(as_bytes(title + "/drawings"))}};
+  return FilingContent{
+      title,
+      "An abstract of " + title,
+      {"Inventor One", "Inventor Two"},
+      {sha256(as_bytes(title + "/claims")), sha256(as_bytes(title + "/drawings"))}};
 }
 
 inline FileBody open_filing(RightKind kind, const std::string& office,

@@ -22,11 +22,14 @@ FileBody patent(World& w) {
   return open_filing(RightKind::patent, "KZ", {"G06F 21/64"}, {w.alice.public_key()}, "T");
 }
 
-ReasonCode act(World& w, TransactionKind kind, const std::string& number, const SigningKey& signer) {
+ReasonCode act(World& w, TransactionKind kind, const std::string& number,
+               const SigningKey& signer) {
   return w.attempt(kind, FilingActionBody{number, ""}, signer, today);
 }
 
-std::string filed(World& w) { return w.file(RightKind::patent, "2021-05-01"); }
+std::string filed(World& w) {
+  return w.file(RightKind::patent, "2021-05-01");
+}
 
 std::vector<Row> party_and_filing_rows() {
   return {
@@ -90,7 +93,8 @@ std::vector<Row> party_and_filing_rows() {
        },
        ReasonCode::applicant_not_admitted},
       {"an unauthorised attorney does not file",
-       [](World& w) { return file_as(w, patent(w), w.mallory); }, ReasonCode::attorney_not_authorised},
+       [](World& w) { return file_as(w, patent(w), w.mallory); },
+       ReasonCode::attorney_not_authorised},
       {"an attorney is no applicant",
        [](World& w) {
          FileBody body = patent(w);
@@ -121,15 +125,17 @@ std::vector<Row> party_and_filing_rows() {
        ReasonCode::invalid_class},
       {"a trademark class is Nice 01..45",
        [](World& w) {
-         return file_as(w, open_filing(RightKind::trademark, "KZ", {"46"}, {w.alice.public_key()}, "M"),
-                        w.alice);
+         return file_as(
+             w, open_filing(RightKind::trademark, "KZ", {"46"}, {w.alice.public_key()}, "M"),
+             w.alice);
        },
        ReasonCode::invalid_class},
       {"a design class is Locarno",
        [](World& w) {
-         return file_as(
-             w, open_filing(RightKind::industrial_design, "KZ", {"33-01"}, {w.alice.public_key()}, "D"),
-             w.alice);
+         return file_as(w,
+                        open_filing(RightKind::industrial_design, "KZ", {"33-01"},
+                                    {w.alice.public_key()}, "D"),
+                        w.alice);
        },
        ReasonCode::invalid_class},
       {"an open filing carries its content",
@@ -239,7 +245,8 @@ std::vector<Row> lifecycle_rows() {
       {"publication is requested once",
        [](World& w) {
          const std::string number = filed(w);
-         CHECK(act(w, TransactionKind::request_publication, number, w.alice) == ReasonCode::success);
+         CHECK(act(w, TransactionKind::request_publication, number, w.alice) ==
+               ReasonCode::success);
          return act(w, TransactionKind::request_publication, number, w.bob);
        },
        ReasonCode::publication_already_requested},
@@ -400,33 +407,34 @@ std::vector<Row> ownership_rows() {
        ReasonCode::success},
       {"the licensee is admitted",
        [](World& w) {
-         return w.attempt(TransactionKind::license,
-                          licence(filed(w), w.stranger.public_key(), false, {"KZ"}, "2021-06-01",
-                                  "2022-01-01"),
-                          w.alice, today);
+         return w.attempt(
+             TransactionKind::license,
+             licence(filed(w), w.stranger.public_key(), false, {"KZ"}, "2021-06-01", "2022-01-01"),
+             w.alice, today);
        },
        ReasonCode::licensee_not_admitted},
       {"the owner needs no licence",
        [](World& w) {
-         return w.attempt(TransactionKind::license,
-                          licence(filed(w), w.alice.public_key(), false, {"KZ"}, "2021-06-01",
-                                  "2022-01-01"),
-                          w.alice, today);
+         return w.attempt(
+             TransactionKind::license,
+             licence(filed(w), w.alice.public_key(), false, {"KZ"}, "2021-06-01", "2022-01-01"),
+             w.alice, today);
        },
        ReasonCode::licensee_is_owner},
       {"a licence's territory is ST.3 codes",
        [](World& w) {
-         return w.attempt(TransactionKind::license,
-                          licence(filed(w), w.carol.public_key(), false, {}, "2021-06-01", "2022-01-01"),
-                          w.alice, today);
+         return w.attempt(
+             TransactionKind::license,
+             licence(filed(w), w.carol.public_key(), false, {}, "2021-06-01", "2022-01-01"),
+             w.alice, today);
        },
        ReasonCode::invalid_territory},
       {"a licence ends after it starts",
        [](World& w) {
-         return w.attempt(TransactionKind::license,
-                          licence(filed(w), w.carol.public_key(), false, {"KZ"}, "2022-06-01",
-                                  "2022-01-01"),
-                          w.alice, today);
+         return w.attempt(
+             TransactionKind::license,
+             licence(filed(w), w.carol.public_key(), false, {"KZ"}, "2022-06-01", "2022-01-01"),
+             w.alice, today);
        },
        ReasonCode::licence_term_invalid},
       {"an exclusive licence excludes overlapping ones",
@@ -436,14 +444,14 @@ std::vector<Row> ownership_rows() {
                          licence(number, w.carol.public_key(), true, {"KZ", "RU"}, "2021-06-01",
                                  "2023-01-01"),
                          w.alice, today) == ReasonCode::success);
-         CHECK(w.attempt(TransactionKind::license,
-                         licence(number, w.bob.public_key(), false, {"BY"}, "2021-06-01",
-                                 "2023-01-01"),
-                         w.alice, today) == ReasonCode::success);
-         return w.attempt(TransactionKind::license,
-                          licence(number, w.bob.public_key(), false, {"RU"}, "2022-12-31",
-                                  "2024-01-01"),
-                          w.alice, today);
+         CHECK(w.attempt(
+                   TransactionKind::license,
+                   licence(number, w.bob.public_key(), false, {"BY"}, "2021-06-01", "2023-01-01"),
+                   w.alice, today) == ReasonCode::success);
+         return w.attempt(
+             TransactionKind::license,
+             licence(number, w.bob.public_key(), false, {"RU"}, "2022-12-31", "2024-01-01"),
+             w.alice, today);
        },
        ReasonCode::exclusive_licence_conflict},
   };

@@ -12,7 +12,7 @@ struct World {
   SigningKey alice = key_named("alice");
   SigningKey bob = key_named("bob");  // attorney authorised by alice
   SigningKey carol = key_named("carol");
-  SigningKey mallory = key_named("mallory");  // attorney nobody authorised
+  SigningKey mallory = key_named("mallory");    // attorney nobody authorised
   SigningKey stranger = key_named("stranger");  // never admitted
 
   World() {
