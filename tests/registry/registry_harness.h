@@ -51,10 +51,12 @@ inline RegistryConfig test_config() {
 
 class Harness {
  public:
-  explicit Harness(RegistryConfig config = test_config()) {
+  explicit Harness(RegistryConfig config = test_config(),
+                   std::size_t map_size_bytes_initial = StoreOptions{}.map_size_bytes_initial) {
     StoreOptions options;
     options.path = directory_.string();
     options.durable = false;
+    options.map_size_bytes_initial = map_size_bytes_initial;
     auto store = Store::open(options);
     REQUIRE(store.ok());
     store_ = std::move(store).value();
