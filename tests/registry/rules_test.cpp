@@ -213,6 +213,65 @@ std::vector<Row> priority_rows() {
   };
 }
 
+// A confidential patent of alice's, with its salt and content.
+struct Sealed {
+  std::string number;
+  Hash salt;
+  FilingContent content;
+};
+
+Sealed file_sealed(World& w) {
+  const FilingContent content = sample_content("Hidden");
+  auto filing = make_confidential_filing(patent(w), content, sealing_key_named("KZ").public_key());
+  w.harness.set_date("2021-05-01");
+  const auto number = w.harness.ok(TransactionKind::file, filing.body, w.alice).filing_number;
+  return {number, filing.salt, content};
+}
+
+std::vector<Row> confidential_rows() {
+  return {
+      {"a reveal matches the commitment",
+       [](World& w) {
+         Sealed sealed = file_sealed(w);
+         sealed.content.title += " (altered)";
+         return w.attempt(TransactionKind::reveal,
+                          RevealBody{sealed.number, sealed.salt, sealed.content}, w.alice, today);
+       },
+       ReasonCode::commitment_mismatch},
+      {"a reveal with another salt does not match",
+       [](World& w) {
+         const Sealed sealed = file_sealed(w);
+         return w.attempt(TransactionKind::reveal,
+                          RevealBody{sealed.number, Hash{}, sealed.content}, w.alice, today);
+       },
+       ReasonCode::commitment_mismatch},
+      {"content is revealed once",
+       [](World& w) {
+         const Sealed sealed = file_sealed(w);
+         const RevealBody body{sealed.number, sealed.salt, sealed.content};
+         CHECK(w.attempt(TransactionKind::reveal, body, w.bob, today) == ReasonCode::success);
+         return w.attempt(TransactionKind::reveal, body, w.kz, today);
+       },
+       ReasonCode::already_revealed},
+      {"sealed content is not published",
+       [](World& w) {
+         const Sealed sealed = file_sealed(w);
+         CHECK(act(w, TransactionKind::request_publication, sealed.number, w.alice) ==
+               ReasonCode::success);
+         return act(w, TransactionKind::publish, sealed.number, w.kz);
+       },
+       ReasonCode::content_not_public},
+      {"sealed content is not corrected",
+       [](World& w) {
+         const Sealed sealed = file_sealed(w);
+         return w.attempt(TransactionKind::correct,
+                          CorrectBody{sealed.number, CorrectionField::title, "New", {}, ""}, w.kz,
+                          today);
+       },
+       ReasonCode::content_not_public},
+  };
+}
+
 std::vector<Row> lifecycle_rows() {
   return {
       {"a filing must exist",
@@ -471,6 +530,9 @@ TEST_CASE("party and filing rules refuse with their own codes", "[registry][rule
 }
 TEST_CASE("priority rules refuse with their own codes", "[registry][rules]") {
   run_rows(priority_rows());
+}
+TEST_CASE("confidential filing rules refuse with their own codes", "[registry][rules]") {
+  run_rows(confidential_rows());
 }
 TEST_CASE("lifecycle rules refuse with their own codes", "[registry][rules]") {
   run_rows(lifecycle_rows());
