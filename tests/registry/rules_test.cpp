@@ -513,6 +513,20 @@ std::vector<Row> ownership_rows() {
              w.alice, today);
        },
        ReasonCode::exclusive_licence_conflict},
+      {"a filing records at most licences_max licences",
+       [](World& w) {
+         const std::string number = filed(w);
+         for (std::uint32_t i = 0; i < licences_max; ++i)
+           REQUIRE(w.attempt(TransactionKind::license,
+                             licence(number, w.carol.public_key(), false, {"KZ"}, "2021-06-01",
+                                     "2022-01-01"),
+                             w.alice, today) == ReasonCode::success);
+         return w.attempt(
+             TransactionKind::license,
+             licence(number, w.carol.public_key(), false, {"KZ"}, "2021-06-01", "2022-01-01"),
+             w.alice, today);
+       },
+       ReasonCode::licences_full},
   };
 }
 
