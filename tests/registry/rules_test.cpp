@@ -513,6 +513,26 @@ std::vector<Row> ownership_rows() {
              w.alice, today);
        },
        ReasonCode::exclusive_licence_conflict},
+      {"a filing records at most ownership_changes_max ownership changes",
+       [](World& w) {
+         const std::string number = filed(w);
+         // The right passes back and forth between alice and carol, each assignee counter-signing.
+         auto assign = [&](const SigningKey& owner, const SigningKey& assignee) {
+           AssignBody body{number, assignee.public_key(), date("2021-05-15"), {}};
+           const AssignmentAcceptance acceptance{number, owner.public_key(),
+                                                 assignee.public_key(), body.effective_date,
+                                                 w.harness.nonce_of(owner) + 1};
+           body.assignee_signature = cosign_assignment(assignee, test_chain_id, acceptance);
+           return w.attempt(TransactionKind::assign, body, owner, today);
+         };
+         for (std::uint32_t i = 0; i < ownership_changes_max; ++i) {
+           const bool from_alice = i % 2 == 0;
+           REQUIRE(assign(from_alice ? w.alice : w.carol, from_alice ? w.carol : w.alice) ==
+                   ReasonCode::success);
+         }
+         return assign(w.alice, w.carol);
+       },
+       ReasonCode::ownership_changes_full},
       {"a filing records at most licences_max licences",
        [](World& w) {
          const std::string number = filed(w);
