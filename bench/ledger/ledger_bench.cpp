@@ -20,12 +20,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "ledger/merkle.h"
 
 namespace {
 
 using namespace priora;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::median;
+using bench::seconds_since;
 
 struct BenchSettings {
   std::size_t node_hash_calls = 2'000'000;
@@ -50,16 +53,6 @@ struct RunFigures {
   double consistency_proof_microseconds = 0;
   double inclusion_verify_microseconds = 0;
 };
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t middle = values.size() / 2;
-  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
 
 double measure_node_hash_rate(std::size_t calls) {
   Hash left = sha256(as_bytes("left"));
@@ -159,6 +152,7 @@ int main(int argc, char** argv) {
   std::printf("ledger_bench: %zu leaves, %zu per write transaction, %zu proofs sampled, %zu runs\n",
               settings.log_leaves, settings.leaves_per_transaction, settings.proofs_sampled,
               settings.runs);
+  std::printf("machine: %s, %ld cores online\n", bench::cpu_model().c_str(), bench::online_cores());
   std::mt19937_64 random(20260101);
   std::vector<RunFigures> runs(settings.runs);
   bool ok = true;

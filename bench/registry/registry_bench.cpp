@@ -24,13 +24,16 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "registry/registry.h"
 
 namespace {
 
 using namespace priora;
 using namespace priora::registry;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::median;
+using bench::seconds_since;
 
 struct BenchSettings {
   std::size_t mixed_block_transactions = 1'000;
@@ -55,16 +58,6 @@ BenchSettings smoke_settings() {
 constexpr std::string_view chain_id = "priora-bench";
 constexpr std::size_t party_count = 200;
 constexpr std::uint64_t day_ms = milliseconds_per_day;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t middle = values.size() / 2;
-  return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-}
 
 double sha256_rate_bytes_per_second() {
   Bytes block(1024, 0x5a);
@@ -367,14 +360,6 @@ QueryFigures measure_queries(const BenchSettings& settings, BigStore& big,
   return {median(history_times), median(as_of_times)};
 }
 
-std::string cpu_model() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line))
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
 void print_row(const char* name, const std::vector<double>& values, const char* format) {
   std::printf("| %s |", name);
   for (double value : values) {
@@ -394,7 +379,7 @@ int main(int argc, char** argv) {
   const BenchSettings settings = smoke ? smoke_settings() : BenchSettings{};
   ensure_sodium_initialised();
   std::printf("registry_bench%s: cpu \"%s\", %ld cores\n", smoke ? " --smoke" : "",
-              cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN));
+              bench::cpu_model().c_str(), bench::online_cores());
   std::vector<double> sha_rates, execution_rates, ratios;
   bool all_succeeded = true;
   for (std::size_t run = 0; run < settings.runs; ++run) {

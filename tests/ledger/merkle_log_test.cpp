@@ -68,6 +68,20 @@ std::uint64_t flip_bit(std::uint64_t value, std::mt19937_64& random) {
   return value ^ (std::uint64_t{1} << (random() % 64));
 }
 
+// Follows RFC 9162's verification walk from (fn, sn) for `steps` proof hashes, appending to
+// `shape` whether each goes on the left. False when the steps do not fit the path exactly.
+bool walk_path(std::uint64_t fn, std::uint64_t sn, std::size_t steps, std::vector<bool>& shape) {
+  for (std::size_t i = 0; i < steps; ++i) {
+    if (sn == 0) return false;
+    const bool left = (fn & 1) != 0 || fn == sn;
+    shape.push_back(left);
+    if (left)
+      while ((fn & 1) == 0 && fn != 0) fn >>= 1, sn >>= 1;
+    fn >>= 1, sn >>= 1;
+  }
+  return sn == 0;
+}
+
 // The order in which RFC 9162 verification combines a proof, without the hashes: true where a
 // proof hash goes on the left. Two (index, size) pairs with the same shape run the very same
 // computation, so a proof cannot tell them apart: the root binds the leaves, not the size, which
@@ -77,16 +91,7 @@ std::optional<std::vector<bool>> inclusion_shape(std::uint64_t index, std::uint6
                                                  std::size_t proof_length) {
   if (index >= size) return std::nullopt;
   std::vector<bool> shape;
-  std::uint64_t fn = index, sn = size - 1;
-  for (std::size_t i = 0; i < proof_length; ++i) {
-    if (sn == 0) return std::nullopt;
-    const bool left = (fn & 1) != 0 || fn == sn;
-    shape.push_back(left);
-    if (left)
-      while ((fn & 1) == 0 && fn != 0) fn >>= 1, sn >>= 1;
-    fn >>= 1, sn >>= 1;
-  }
-  if (sn != 0) return std::nullopt;
+  if (!walk_path(index, size - 1, proof_length, shape)) return std::nullopt;
   return shape;
 }
 
@@ -100,15 +105,7 @@ std::optional<std::vector<bool>> consistency_shape(std::uint64_t size1, std::uin
   std::uint64_t fn = size1 - 1, sn = size2 - 1;
   while ((fn & 1) != 0) fn >>= 1, sn >>= 1;
   const std::size_t steps = proof_length + (prepended ? 1 : 0) - 1;
-  for (std::size_t i = 0; i < steps; ++i) {
-    if (sn == 0) return std::nullopt;
-    const bool left = (fn & 1) != 0 || fn == sn;
-    shape.push_back(left);
-    if (left)
-      while ((fn & 1) == 0 && fn != 0) fn >>= 1, sn >>= 1;
-    fn >>= 1, sn >>= 1;
-  }
-  if (sn != 0) return std::nullopt;
+  if (!walk_path(fn, sn, steps, shape)) return std::nullopt;
   return shape;
 }
 
