@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,9 @@
 namespace priora::evidence {
 
 inline constexpr std::string_view bundle_format = "priora-evidence/v1";
+// The largest bundle text read: a receipt event of 64 KiB is 128 KiB of hex, and the proofs and
+// 256 signatures add under 64 KiB more; the rest is room for indentation.
+inline constexpr std::size_t bundle_text_bytes_max = 1024 * 1024;
 
 // A consistency proof from a checkpoint (an earlier size and root of the same log) to the
 // bundle header's log_size and log_root.
@@ -71,6 +75,11 @@ nlohmann::json to_json(const Bundle& bundle);
 // Parses the JSON form. ErrorKind::malformed naming the field for a missing field, wrong type,
 // bad hex or wrong length; unknown fields are refused too. Checks no signature or proof.
 [[nodiscard]] Result<Bundle> bundle_from_json(const nlohmann::json& json);
+// Parses the JSON text of a bundle (a file a court holds) and then as bundle_from_json. Also
+// refuses a key repeated within one object (malformed: which value counts would depend on the
+// JSON library), text that is not JSON (malformed) and text over bundle_text_bytes_max
+// (too_large).
+[[nodiscard]] Result<Bundle> bundle_from_text(std::string_view text);
 
 // Checks, in order, and fails with ErrorKind::refused naming the first check that failed:
 // the format, chain id and genesis hash against the trust root; the leaf hash against the
@@ -78,6 +87,7 @@ nlohmann::json to_json(const Bundle& bundle);
 // valid for this chain id, committing exactly this header); the receipt's height not above the
 // header's executed_height; leaf_index below the header's log_size; the inclusion proof against
 // the header's log_root and log_size; and the checkpoint's consistency proof, when present.
+// (The format is checked when the bundle is parsed: a Bundle in memory is of bundle_format.)
 [[nodiscard]] Result<Proven> verify(const Bundle& bundle, const TrustRoot& trust);
 
 }  // namespace priora::evidence
