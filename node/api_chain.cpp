@@ -1,0 +1,145 @@
+// The chain's endpoints: committed transactions with their records, blocks and validators.
+#include "node/api_internal.h"
+
+namespace priora::node {
+namespace {
+
+using nlohmann::json;
+
+std::string_view receipt_kind_name(std::uint16_t kind) {
+  if (kind == registry::automatic_event_kind) return "automatic";
+  if (kind >= registry::transaction_kind_count) return "unknown";
+  return registry::transaction_kind_name(static_cast<registry::TransactionKind>(kind));
+}
+
+// The receipt's event as the filing history shows it (registry::to_json(HistoryEntry)); null for
+// a failed transaction, whose receipt records no event.
+json event_json(const TransactionRecord& record) {
+  const Receipt& receipt = record.receipt;
+  if (receipt.event.empty()) return nullptr;
+  auto event = decode<registry::RegistryEvent>(receipt.event);
+  if (!event.ok()) return {{"undecodable", true}};
+  const registry::HistoryEntry entry{
+      record.height,          record.index,      receipt.time_ms,         receipt.signer,
+      receipt.transaction_id, record.leaf_index, std::move(event).value()};
+  json decoded = registry::to_json(entry);
+  return {{"type", decoded["type"]},
+          {"category", decoded["category"]},
+          {"filing_number", entry.event.filing_number},
+          {"details", decoded["details"]}};
+}
+
+json header_json(const BlockHeader& header) {
+  return {{"id", header.id().hex()},
+          {"version", header.version},
+          {"height", header.height},
+          {"round", header.round},
+          {"time_ms", header.time_ms},
+          {"proposer", header.proposer},
+          {"parent_id", header.parent_id.hex()},
+          {"transactions_root", header.transactions_root.hex()},
+          {"transaction_count", header.transaction_count},
+          {"executed_height", header.executed_height},
+          {"log_size", header.log_size},
+          {"log_root", header.log_root.hex()},
+          {"state_root", header.state_root.hex()}};
+}
+
+json certificate_json(const CommitCertificate& commit) {
+  const VoteData& vote = commit.certificate.vote;
+  json signatures = json::array();
+  for (const auto& signature : commit.certificate.signatures)
+    signatures.push_back(
+        {{"validator", signature.validator}, {"signature", signature.signature.hex()}});
+  return {{"vote",
+           {{"block_id", vote.block_id.hex()},
+            {"round", vote.round},
+            {"height", vote.height},
+            {"commit_block_id", vote.commit_block_id.hex()},
+            {"commit_height", vote.commit_height}}},
+          {"signatures", signatures}};
+}
+
+}  // namespace
+
+json to_json(const TransactionRecord& record) {
+  const Receipt& receipt = record.receipt;
+  const auto result = static_cast<registry::ReasonCode>(receipt.result_code);
+  return {{"transaction_id", receipt.transaction_id.hex()},
+          {"height", record.height},
+          {"index", record.index},
+          {"leaf_index", record.leaf_index},
+          {"leaf_hash", receipt.leaf_hash().hex()},
+          {"time_ms", receipt.time_ms},
+          {"kind", receipt_kind_name(receipt.kind)},
+          {"signer", receipt.signer.hex()},
+          {"result", registry::reason_code_name(result)},
+          {"result_code", receipt.result_code},
+          {"reason", receipt.reason},
+          {"filing_number", receipt.filing_number},
+          {"event", event_json(record)}};
+}
+
+namespace api_internal {
+
+http::Response transaction(const ApiContext& context, const http::Request& request,
+                           std::string_view id_text) {
+  if (auto refused = refuse_unknown_parameters(request, {})) return *refused;
+  auto id = parse_hash(id_text, "a transaction id");
+  if (!id.ok()) return error_response(400, api_error::bad_hex, id.error().message);
+  auto read = context.store.read();
+  if (!read.ok()) return store_failure(read.error());
+  auto record = context.chain.transaction(*read, *id);
+  if (!record.ok()) return store_failure(record.error());
+  if (!record->has_value()) return not_found("no committed transaction " + id->hex());
+  return json_response(200,
+                       {{"id", id->hex()}, {"status", "committed"}, {"record", to_json(**record)}});
+}
+
+http::Response block(const ApiContext& context, const http::Request& request,
+                     std::string_view height_text) {
+  if (auto refused = refuse_unknown_parameters(request, {})) return *refused;
+  const auto height = parse_decimal_u64(height_text);
+  if (!height || *height == 0) return bad_request("a block height is a decimal number from 1");
+  auto read = context.store.read();
+  if (!read.ok()) return store_failure(read.error());
+  auto found = context.chain.block(*read, *height);
+  if (!found.ok()) return store_failure(found.error());
+  if (!found->has_value())
+    return not_found("no committed block at height " + std::to_string(*height));
+  auto certificate = context.chain.certificate(*read, *height);
+  if (!certificate.ok()) return store_failure(certificate.error());
+  if (!certificate->has_value())
+    return error_response(500, api_error::internal, "a committed block has no certificate");
+  json transactions = json::array();
+  for (const auto& transaction : (*found)->transactions)
+    transactions.push_back(transaction.id().hex());
+  return json_response(200, {{"height", *height},
+                             {"header", header_json((*found)->header)},
+                             {"commit_certificate", certificate_json(**certificate)},
+                             {"transactions", transactions}});
+}
+
+http::Response validators(const ApiContext& context, const http::Request& request) {
+  if (auto refused = refuse_unknown_parameters(request, {})) return *refused;
+  json offices = json::array();
+  for (std::size_t index = 0; index < context.genesis.offices.size(); ++index) {
+    const genesis::Office& office = context.genesis.offices[index];
+    offices.push_back({{"index", index},
+                       {"code", office.code},
+                       {"name", office.name},
+                       {"validator_key", office.validator_key.hex()},
+                       {"office_key", office.office_key.hex()},
+                       {"sealing_key", office.sealing_key.hex()},
+                       {"peer_address", office.peer_address},
+                       {"api_address", office.api_address}});
+  }
+  const ValidatorSet set = context.genesis.validator_set();
+  return json_response(200, {{"chain_id", context.genesis.chain_id},
+                             {"genesis_hash", context.genesis_hash.hex()},
+                             {"quorum", set.quorum()},
+                             {"validators", offices}});
+}
+
+}  // namespace api_internal
+}  // namespace priora::node
