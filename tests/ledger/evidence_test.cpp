@@ -3,6 +3,7 @@
 // checkpoint and malformed JSON are each refused with a reason that names what failed.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 
