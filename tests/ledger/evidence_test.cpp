@@ -367,7 +367,7 @@ TEST_CASE("a certified header whose executed height is below the receipt's is re
                   "the receipt is of height 2, above the header's executed height 1");
 }
 
-TEST_CASE("a checkpoint with a valid consistency proof verifies; a wrong one is refused",
+TEST_CASE("a checkpoint with a valid consistency proof verifies, and a wrong one is refused",
           "[evidence]") {
   const Network network(test_chain_id, 0x40);
   const Bundle bundle = genuine_bundle(network, {.with_checkpoint = true});
