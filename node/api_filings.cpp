@@ -73,6 +73,17 @@ std::optional<http::Response> parse_range(const http::Request& request,
   return std::nullopt;
 }
 
+// The answer when a filing has no event up to the point asked: either it does not exist, or it
+// was filed later. Both are 404, but a court asking about a date should learn which.
+http::Response not_yet_filed(const ApiContext& context, const ReadTransaction& read,
+                             std::string_view number) {
+  auto state = context.registry.filing_state(read, number);
+  if (!state.ok()) return store_failure(state.error());
+  if (!state->has_value()) return unknown_filing(number);
+  return not_found(std::string(number) + " was not filed yet at that point (filed on " +
+                   registry::day_to_iso((*state)->filing_date) + ")");
+}
+
 }  // namespace
 
 http::Response filing(const ApiContext& context, const http::Request& request,
@@ -109,7 +120,7 @@ http::Response filing_as_of(const ApiContext& context, const http::Request& requ
   auto as_of = day ? context.registry.filing_as_of_date(*read, number, *day)
                    : context.registry.filing_as_of_height(*read, number, height);
   if (!as_of.ok()) return store_failure(as_of.error());
-  if (!as_of->has_value()) return unknown_filing(number);
+  if (!as_of->has_value()) return not_yet_filed(context, *read, number);
   json answer = registry::to_json(**as_of);
   answer["number"] = number;
   if (day)

@@ -132,6 +132,11 @@ TEST_CASE("as-of refuses bad dates and heights and unknown filings", "[api][fili
   const Answer unknown = world.ask("/v1/filings/KZ-T-2026-424242/as-of", {{"date", "2026-03-01"}});
   CHECK(unknown.status == 404);
   CHECK(unknown.error_code() == "not_found");
+  const Answer not_yet = world.ask(path, {{"date", "2026-01-09"}});
+  CHECK(not_yet.status == 404);
+  CHECK(not_yet.error_code() == "not_found");
+  CHECK_THAT(not_yet.body["error"]["message"].get<std::string>(),
+             Catch::Matchers::Contains("filed on 2026-01-10"));
 }
 
 TEST_CASE("a search pages newest first and hands the next page's cursor", "[api][search]") {
