@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
@@ -43,6 +44,14 @@ constexpr std::size_t requests_per_endpoint = 2'000;
 constexpr std::size_t verify_samples = 1'000;
 constexpr std::size_t ed25519_verifications = 5'000;
 constexpr std::uint64_t day_ms = registry::milliseconds_per_day;
+
+// The 1-minute load average: on a shared machine, other work shows up in the tail latencies.
+std::string load_average() {
+  std::ifstream file("/proc/loadavg");
+  std::string one_minute;
+  file >> one_minute;
+  return one_minute.empty() ? "unknown" : one_minute;
+}
 
 struct Settings {
   std::size_t filings = filings_default;
@@ -261,6 +270,7 @@ int main(int argc, char** argv) {
   const std::uint16_t port = take(server.listen("127.0.0.1", 0), "listen");
   std::thread server_thread([&] { io.run(); });
 
+  std::printf("load average before measuring: %s\n", load_average().c_str());
   std::mt19937_64 random(42);
   std::vector<RunFigures> runs;
   for (std::size_t run = 0; run < settings.runs; ++run)
