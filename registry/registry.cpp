@@ -247,12 +247,16 @@ Result<ExecutionResult> Registry::execute_block(
 }
 
 Status Registry::check_transaction(const Transaction& transaction) const {
+  return check_transaction(transaction, transaction.signature_valid());
+}
+
+Status Registry::check_transaction(const Transaction& transaction, bool signature_valid) const {
   auto read = store_.read();
   PRIORA_TRY(read);
   auto meta = internal::read_meta(*read, *databases_);
   PRIORA_TRY(meta);
   auto envelope = check_envelope(config_, *read, (*databases_)[Table::nonces], transaction,
-                                 transaction.signature_valid());
+                                 signature_valid);
   PRIORA_TRY(envelope);
   // A mempool may hold several transactions of one signer: only nonces already used are refused.
   if (envelope->first != ReasonCode::success && envelope->first != ReasonCode::nonce_out_of_order)

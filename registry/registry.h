@@ -274,6 +274,9 @@ class Registry final : public Application {
   const RegistryConfig& config() const { return config_; }
 
   Status check_transaction(const Transaction& transaction) const override;
+  // The same checks, with the envelope signature already verified by the caller (the node
+  // verifies signatures in parallel before it asks).
+  Status check_transaction(const Transaction& transaction, bool signature_valid) const;
   Result<ExecutionResult> execute_block(
       WriteTransaction& write, const BlockContext& context,
       std::span<const CommittedTransaction> transactions) override;

@@ -1,0 +1,147 @@
+// The parts of a running node (node.h) and how the three files of its implementation share
+// them: node.cpp (opening, starting, stopping), node_consensus.cpp (the consensus thread) and
+// node_http.cpp (the API thread: submissions, status, metrics).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "consensus/engine.h"
+#include "node/api.h"
+#include "node/chain_store.h"
+#include "node/config.h"
+#include "node/executor.h"
+#include "node/mempool.h"
+#include "node/node.h"
+#include "node/safety_storage.h"
+#include "node/verifier_pool.h"
+
+namespace priora::node {
+
+// The first byte of every peer message says what follows.
+enum class PeerChannel : std::uint8_t { consensus = 0, transactions = 1 };
+
+// Transactions gossiped between validators in one peer message.
+struct TransactionBatch {
+  std::vector<Transaction> transactions;
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(encoding::bounded(transactions, gossip_transactions_max));
+  }
+};
+
+class SystemClock final : public consensus::Clock {
+ public:
+  std::uint64_t now_ms() const override;
+};
+
+// Upper bounds (seconds) of the round-duration histogram in /metrics.
+inline constexpr double round_duration_buckets_seconds[] = {0.005, 0.01, 0.025, 0.05, 0.1,
+                                                            0.25,  0.5,  1,     2.5,  5, 10};
+
+// What /v1/status and /metrics report; written by the consensus thread, read by the API thread.
+struct NodeStatus {
+  std::uint64_t height = 0;
+  std::uint64_t round = 0;
+  ValidatorIndex leader = 0;
+  std::uint64_t rounds_total = 0;
+  std::uint64_t round_started_ms = 0;
+  double round_seconds_sum = 0;
+  std::vector<std::uint64_t> round_buckets =
+      std::vector<std::uint64_t>(std::size(round_duration_buckets_seconds), 0);
+  ExecutedState executed;
+  std::uint64_t last_block_time_ms = 0;
+  consensus::EngineCounters engine;
+  std::uint64_t gossip_invalid = 0;  // Undecodable peer messages.
+};
+
+// A POST /v1/txs that waits for its transactions to commit (API thread only).
+struct SubmitWaiter {
+  nlohmann::json results;  // One entry per submitted transaction.
+  std::map<Hash, std::size_t> waiting;  // id -> position in results
+  unsigned status = 200;
+  http::Respond respond;
+  std::unique_ptr<boost::asio::steady_timer> timer;
+  bool answered = false;
+};
+
+class Node::Impl {
+ public:
+  explicit Impl(NodeConfig node_config) : config(std::move(node_config)) {}
+
+  // node.cpp
+  Status open();
+  Status start();
+  void stop();
+  void fatal(const Error& error);
+
+  // node_consensus.cpp: everything here runs on consensus_context's thread.
+  void on_peer_message(ValidatorIndex from, ByteView payload);
+  void drive();
+  void arm_timer(const consensus::TimerRequest& timer);
+  void record_status();
+  void on_committed(const CommittedBlockEvent& event);
+  void transactions_available();
+
+  // node_http.cpp: everything here runs on api_context's thread.
+  void handle_request(http::Request request, http::Respond respond);
+  void submit(const http::Request& request, http::Respond respond);
+  std::vector<Result<Admission>> admit(const std::vector<Transaction>& transactions);
+  void admit_gossip(ValidatorIndex from, Bytes payload);
+  void resolve_waiters(const std::vector<TransactionRecord>& records);
+  http::Response status_response();
+  http::Response metrics_response();
+
+  NodeConfig config;
+  genesis::Genesis genesis;
+  Hash genesis_hash;
+  ValidatorIndex self = 0;
+  std::optional<SigningKey> validator_key;
+
+  std::unique_ptr<Store> store;
+  std::unique_ptr<registry::Registry> registry;
+  std::optional<ChainStore> chain;
+  std::unique_ptr<VerifierPool> verifiers;
+  std::unique_ptr<Mempool> mempool;
+  std::unique_ptr<Executor> executor;
+  std::unique_ptr<LmdbSafetyStorage> safety;
+  std::unique_ptr<consensus::Signer> signer;
+  std::unique_ptr<consensus::Verifier> verifier;
+  SystemClock clock;
+  std::unique_ptr<consensus::Engine> engine;
+  std::unique_ptr<ApiContext> api;
+
+  boost::asio::io_context consensus_context{1};
+  boost::asio::io_context api_context{1};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      consensus_work, api_work;
+  std::unique_ptr<net::PeerNetwork> network;
+  std::unique_ptr<http::Server> server;
+  std::unique_ptr<boost::asio::signal_set> signals;
+  std::thread consensus_thread;
+  std::thread api_thread;
+  std::uint16_t bound_api_port = 0;
+  std::atomic<bool> stopping{false};
+  std::mutex stop_mutex;
+  std::condition_variable stopped_signal;
+  bool stopped = false;
+
+  mutable std::mutex status_mutex;
+  NodeStatus status;
+
+  std::map<Hash, std::vector<std::shared_ptr<SubmitWaiter>>> waiters;  // API thread only.
+};
+
+}  // namespace priora::node

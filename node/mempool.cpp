@@ -1,0 +1,168 @@
+// The mempool; see mempool.h.
+#include "node/mempool.h"
+
+#include <string>
+
+namespace priora::node {
+
+Mempool::Mempool(const Store& store, const registry::Registry& registry, MempoolLimits limits)
+    : store_(store), registry_(registry), limits_(limits) {}
+
+Result<Admission> Mempool::add(const Transaction& transaction, bool signature_valid) {
+  auto encoded = try_encode(transaction);
+  if (!encoded.ok() || encoded->size() > transaction_bytes_max)
+    return make_error(ErrorKind::too_large, "the transaction is over " +
+                                                std::to_string(transaction_bytes_max) + " bytes");
+  const Hash id = transaction.id();
+  {
+    std::lock_guard lock(mutex_);
+    auto found = entries_.find(id);
+    if (found != entries_.end() && found->second.transaction.signature == transaction.signature)
+      return Admission::duplicate;
+  }
+  if (!signature_valid)
+    return make_error(ErrorKind::refused, "bad_signature: the signature is invalid");
+  // The registry's checks run without the lock: they read the store.
+  PRIORA_TRY(registry_.check_transaction(transaction, true));
+
+  std::lock_guard lock(mutex_);
+  if (entries_.contains(id))
+    return make_error(ErrorKind::refused, "duplicate: a transaction with this id and another "
+                                          "signature is pending");
+  auto& nonces = by_signer_[transaction.signer];
+  if (nonces.contains(transaction.nonce))
+    return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
+                                              std::to_string(transaction.nonce) +
+                                              " of this signer is already pending");
+  if (entries_.size() >= limits_.transactions_max ||
+      bytes_ + encoded->size() > limits_.bytes_max) {
+    if (nonces.empty()) by_signer_.erase(transaction.signer);
+    return make_error(ErrorKind::unavailable,
+                      "mempool full: " + std::to_string(entries_.size()) + " transactions, " +
+                          std::to_string(bytes_) + " bytes; retry later");
+  }
+  const std::uint64_t sequence = next_sequence_++;
+  entries_.emplace(id, Entry{transaction, encoded->size(), sequence});
+  arrival_.emplace(sequence, id);
+  nonces.emplace(transaction.nonce, id);
+  bytes_ += encoded->size();
+  return Admission::added;
+}
+
+std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::uint64_t bytes_max,
+                                                const std::set<Hash>& excluded) const {
+  auto read = store_.read();
+  if (!read.ok()) return {};
+  // Per signer: the next nonce a block may carry, past those committed or already chosen or
+  // sitting in the uncommitted ancestors (`excluded`).
+  std::map<PublicKey, std::uint64_t> expected;
+  std::set<Hash> chosen_ids;
+  auto next_for = [&](const PublicKey& signer) -> std::uint64_t& {
+    auto found = expected.find(signer);
+    if (found != expected.end()) return found->second;
+    auto committed = registry_.next_nonce(*read, signer);
+    std::uint64_t next = committed.ok() ? *committed : 1;
+    const auto& nonces = by_signer_.at(signer);
+    for (auto it = nonces.find(next); it != nonces.end() && it->first == next &&
+                                      excluded.contains(it->second);
+         it = nonces.find(++next)) {
+    }
+    return expected.emplace(signer, next).first->second;
+  };
+  std::vector<Transaction> chosen;
+  std::uint64_t bytes = 0;
+  for (const auto& [sequence, id] : arrival_) {
+    if (chosen.size() >= count_max) break;
+    if (excluded.contains(id)) continue;
+    const Entry& entry = entries_.at(id);
+    std::uint64_t& next = next_for(entry.transaction.signer);
+    if (entry.transaction.nonce != next || bytes + entry.bytes > bytes_max) continue;
+    chosen.push_back(entry.transaction);
+    bytes += entry.bytes;
+    ++next;
+    // Later nonces of this signer that the ancestors already carry are skipped over.
+    const auto& nonces = by_signer_.at(entry.transaction.signer);
+    for (auto it = nonces.find(next); it != nonces.end() && excluded.contains(it->second);
+         it = nonces.find(++next)) {
+    }
+  }
+  return chosen;
+}
+
+std::vector<Transaction> Mempool::transactions_for_block(std::uint32_t count_max,
+                                                         std::uint64_t bytes_max,
+                                                         const std::set<Hash>& excluded) {
+  std::lock_guard lock(mutex_);
+  return select_locked(count_max, bytes_max, excluded);
+}
+
+bool Mempool::has_transactions(const std::set<Hash>& excluded) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, entry] : entries_)
+    if (!excluded.contains(id)) return true;
+  return false;
+}
+
+bool Mempool::holds_verified(const Transaction& transaction) const {
+  std::lock_guard lock(mutex_);
+  auto found = entries_.find(transaction.id());
+  return found != entries_.end() && found->second.transaction.signature == transaction.signature;
+}
+
+bool Mempool::contains(const Hash& id) const {
+  std::lock_guard lock(mutex_);
+  return entries_.contains(id);
+}
+
+void Mempool::erase_locked(const Hash& id) {
+  auto found = entries_.find(id);
+  if (found == entries_.end()) return;
+  const Transaction& transaction = found->second.transaction;
+  auto signer = by_signer_.find(transaction.signer);
+  if (signer != by_signer_.end()) {
+    signer->second.erase(transaction.nonce);
+    if (signer->second.empty()) by_signer_.erase(signer);
+  }
+  arrival_.erase(found->second.sequence);
+  bytes_ -= found->second.bytes;
+  entries_.erase(found);
+}
+
+void Mempool::remove_committed(const Block& block) {
+  auto read = store_.read();
+  std::lock_guard lock(mutex_);
+  std::set<PublicKey> signers;
+  for (const Transaction& transaction : block.transactions) {
+    erase_locked(transaction.id());
+    signers.insert(transaction.signer);
+  }
+  if (!read.ok()) return;
+  for (const PublicKey& signer : signers) {
+    auto next = registry_.next_nonce(*read, signer);
+    auto pending = by_signer_.find(signer);
+    if (!next.ok() || pending == by_signer_.end()) continue;
+    std::vector<Hash> used;
+    for (auto it = pending->second.begin(); it != pending->second.end() && it->first < *next; ++it)
+      used.push_back(it->second);
+    for (const Hash& id : used) erase_locked(id);
+  }
+}
+
+std::optional<std::uint64_t> Mempool::highest_nonce(const PublicKey& signer) const {
+  std::lock_guard lock(mutex_);
+  auto found = by_signer_.find(signer);
+  if (found == by_signer_.end() || found->second.empty()) return std::nullopt;
+  return found->second.rbegin()->first;
+}
+
+std::size_t Mempool::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+std::uint64_t Mempool::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+}  // namespace priora::node

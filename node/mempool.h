@@ -1,0 +1,81 @@
+// The mempool: signed transactions waiting for a block.
+//
+// A transaction enters only after the envelope checks (size, chain id, a valid signature, a
+// nonce not yet used) and the registry's checks against the committed state; a duplicate is
+// reported as such and changes nothing. The pool is bounded by count and by bytes: past either
+// limit a new transaction is refused with "mempool full" (ErrorKind::unavailable), never grown.
+// Blocks take transactions in arrival order, each signer's in nonce order without gaps, so a
+// client may submit several transactions of one key before the first commits. Committed
+// transactions leave the pool, and so do those whose nonce a commit used up.
+//
+// Threads: every method may be called from any thread (one mutex). The registry is read with
+// read transactions of the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include "consensus/interfaces.h"
+#include "registry/registry.h"
+
+namespace priora::node {
+
+struct MempoolLimits {
+  std::size_t transactions_max = 50'000;
+  std::uint64_t bytes_max = std::uint64_t{256} << 20;
+};
+
+// The encoded size a transaction may have at most (a full body plus the envelope).
+inline constexpr std::size_t transaction_bytes_max = transaction_body_bytes_max + 1024;
+
+enum class Admission { added, duplicate };
+
+class Mempool final : public consensus::TransactionSource {
+ public:
+  Mempool(const Store& store, const registry::Registry& registry, MempoolLimits limits);
+
+  // Admits one transaction whose signature the caller checked (`signature_valid`). Refusals:
+  // too_large, refused (wrong chain, bad signature, used nonce, a nonce already pending, a rule
+  // of the registry: the message starts with the registry's reason code), unavailable (full).
+  [[nodiscard]] Result<Admission> add(const Transaction& transaction, bool signature_valid);
+
+  std::vector<Transaction> transactions_for_block(std::uint32_t count_max, std::uint64_t bytes_max,
+                                                  const std::set<Hash>& excluded) override;
+  bool has_transactions(const std::set<Hash>& excluded) const override;
+
+  // True when this very transaction (id and signature) is pending: its signature was verified.
+  bool holds_verified(const Transaction& transaction) const;
+  bool contains(const Hash& id) const;
+  // Removes the block's transactions and every pending one whose nonce is now used.
+  void remove_committed(const Block& block);
+  // The highest pending nonce of `signer`, if it has any pending transaction.
+  std::optional<std::uint64_t> highest_nonce(const PublicKey& signer) const;
+
+  std::size_t size() const;
+  std::uint64_t bytes() const;
+
+ private:
+  struct Entry {
+    Transaction transaction;
+    std::uint64_t bytes = 0;
+    std::uint64_t sequence = 0;
+  };
+  void erase_locked(const Hash& id);
+  std::vector<Transaction> select_locked(std::uint32_t count_max, std::uint64_t bytes_max,
+                                         const std::set<Hash>& excluded) const;
+
+  const Store& store_;
+  const registry::Registry& registry_;
+  MempoolLimits limits_;
+  mutable std::mutex mutex_;
+  std::map<Hash, Entry> entries_;
+  std::map<std::uint64_t, Hash> arrival_;  // sequence -> id
+  std::map<PublicKey, std::map<std::uint64_t, Hash>> by_signer_;  // signer -> nonce -> id
+  std::uint64_t bytes_ = 0;
+  std::uint64_t next_sequence_ = 0;
+};
+
+}  // namespace priora::node

@@ -1,0 +1,121 @@
+// Routing of API requests, /v1/status and /metrics (API thread).
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+#include "node/internal/node_impl.h"
+
+namespace priora::node {
+namespace {
+
+void metric(std::ostringstream& out, std::string_view name, std::string_view type,
+            std::string_view help, double value) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+      << name << ' ' << value << '\n';
+}
+
+std::optional<Hash> hash_in_path(std::string_view path, std::string_view prefix) {
+  if (!path.starts_with(prefix)) return std::nullopt;
+  auto parsed = Hash::from_hex_string(path.substr(prefix.size()));
+  if (!parsed.ok()) return std::nullopt;
+  return *parsed;
+}
+
+}  // namespace
+
+void Node::Impl::handle_request(http::Request request, http::Respond respond) {
+  const std::string& path = request.path;
+  const bool get = request.method == "GET";
+  if (path == "/healthz" && get) return respond(json_response(200, {{"status", "ok"}}));
+  if (path == "/v1/status" && get) return respond(status_response());
+  if (path == "/metrics" && get) return respond(metrics_response());
+  if (path == "/v1/txs") {
+    if (request.method != "POST")
+      return respond(error_response(405, api_error::method_not_allowed, "use POST /v1/txs"));
+    return submit(request, std::move(respond));
+  }
+  if ((path == "/healthz" || path == "/v1/status" || path == "/metrics") && !get)
+    return respond(error_response(405, api_error::method_not_allowed, "use GET " + path));
+  if (get) {
+    if (auto id = hash_in_path(path, "/v1/txs/"); id && mempool->contains(*id))
+      return respond(json_response(200, {{"id", id->hex()}, {"status", "pending"}}));
+  }
+  if (auto answer = handle_query(*api, request)) return respond(std::move(*answer));
+  respond(error_response(404, api_error::not_found, "no endpoint " + request.method + " " + path));
+}
+
+http::Response Node::Impl::status_response() {
+  NodeStatus snapshot;
+  {
+    std::lock_guard lock(status_mutex);
+    snapshot = status;
+  }
+  const net::NetCounters net = network->counters();
+  nlohmann::json body{
+      {"chain_id", genesis.chain_id},
+      {"genesis_hash", genesis_hash.hex()},
+      {"office", genesis.offices[self].code},
+      {"validator_index", self},
+      {"height", snapshot.height},
+      {"round", snapshot.round},
+      {"leader", {{"index", snapshot.leader}, {"office", genesis.offices[snapshot.leader].code}}},
+      {"peers", net.connected_peers},
+      {"validators", genesis.offices.size()},
+      {"mempool", {{"transactions", mempool->size()}, {"bytes", mempool->bytes()}}},
+      {"log_size", snapshot.executed.log_size},
+      {"log_root", snapshot.executed.log_root.hex()},
+      {"state_root", snapshot.executed.state_root.hex()},
+      {"last_block_time_ms", snapshot.last_block_time_ms},
+      {"committed_transactions", executor->committed_transactions()}};
+  return json_response(200, body);
+}
+
+http::Response Node::Impl::metrics_response() {
+  NodeStatus snapshot;
+  {
+    std::lock_guard lock(status_mutex);
+    snapshot = status;
+  }
+  const net::NetCounters net = network->counters();
+  std::ostringstream out;
+  out.precision(17);
+  metric(out, "priora_height", "gauge", "Last committed block height.", snapshot.height);
+  metric(out, "priora_round", "gauge", "Current consensus round.", snapshot.round);
+  metric(out, "priora_rounds_total", "counter", "Rounds completed.", snapshot.rounds_total);
+  out << "# HELP priora_round_duration_seconds Time spent in each completed round.\n"
+      << "# TYPE priora_round_duration_seconds histogram\n";
+  for (std::size_t i = 0; i < std::size(round_duration_buckets_seconds); ++i)
+    out << "priora_round_duration_seconds_bucket{le=\"" << round_duration_buckets_seconds[i]
+        << "\"} " << snapshot.round_buckets[i] << '\n';
+  out << "priora_round_duration_seconds_bucket{le=\"+Inf\"} " << snapshot.rounds_total << '\n'
+      << "priora_round_duration_seconds_sum " << snapshot.round_seconds_sum << '\n'
+      << "priora_round_duration_seconds_count " << snapshot.rounds_total << '\n';
+  metric(out, "priora_committed_transactions_total", "counter", "Transactions committed.",
+         static_cast<double>(executor->committed_transactions()));
+  metric(out, "priora_mempool_transactions", "gauge", "Transactions in the mempool.",
+         static_cast<double>(mempool->size()));
+  metric(out, "priora_mempool_bytes", "gauge", "Bytes in the mempool.",
+         static_cast<double>(mempool->bytes()));
+  metric(out, "priora_peers", "gauge", "Connected validator peers.", net.connected_peers);
+  metric(out, "priora_net_bytes_in_total", "counter", "Bytes received from peers.", net.bytes_in);
+  metric(out, "priora_net_bytes_out_total", "counter", "Bytes sent to peers.", net.bytes_out);
+  metric(out, "priora_net_frames_dropped_total", "counter", "Peer messages dropped (full queue).",
+         net.frames_dropped);
+  metric(out, "priora_net_handshake_failures_total", "counter", "Refused peer handshakes.",
+         net.handshake_failures);
+  metric(out, "priora_invalid_messages_total", "counter",
+         "Invalid peer frames and messages dropped.",
+         static_cast<double>(net.invalid_frames + snapshot.gossip_invalid +
+                             snapshot.engine.invalid_messages_dropped));
+  metric(out, "priora_timeouts_sent_total", "counter", "Round timeouts signed.",
+         snapshot.engine.timeouts_sent);
+  metric(out, "priora_log_size", "gauge", "Leaves of the Merkle log.", snapshot.executed.log_size);
+  metric(out, "priora_store_bytes", "gauge", "Bytes used by the LMDB store.",
+         static_cast<double>(store->used_bytes()));
+  http::Response response;
+  response.content_type = "text/plain; version=0.0.4";
+  response.body = out.str();
+  return response;
+}
+
+}  // namespace priora::node
