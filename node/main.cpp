@@ -125,8 +125,8 @@ struct StartArguments {
   std::string sealing_key_file = "keys/sealing.key";
 };
 
-void add_start(CLI::App& app, StartArguments& arguments) {
-  auto* start = app.add_subcommand("start", "Run the validator of one office");
+// `start` is parsed by an App of its own: CLI11 reads a config file for the top-level App.
+void add_start(CLI::App* start, StartArguments& arguments) {
   auto& config = arguments.config;
   start->add_option("--home", arguments.home, "The office's home folder (from init)")->required();
   start->add_option("--key-password-file", arguments.password_file,
@@ -205,24 +205,34 @@ std::string home_in(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "start") {
+    CLI::App start_app{"priora-node start: run the validator of one office", "priora-node start"};
+    StartArguments start;
+    add_start(&start_app, start);
+    const std::string home = home_in(argc, argv);
+    if (!home.empty())
+      start_app.get_option("--config")->default_str(
+          (std::filesystem::path(home) / genesis::config_file_name).string());
+    try {
+      start_app.parse(argc - 1, argv + 1);
+    } catch (const CLI::ParseError& error) {
+      return start_app.exit(error);
+    }
+    const std::string config_file = start_app.get_option("--config")->as<std::string>();
+    const std::filesystem::path config_folder =
+        config_file.empty() ? std::filesystem::path(home)
+                            : std::filesystem::path(config_file).parent_path();
+    return run_start(start, config_folder);
+  }
   CLI::App app{"priora-node: a validator of the Priora IP registry"};
   app.require_subcommand(1);
   InitArguments init;
-  StartArguments start;
   add_init(app, init);
-  add_start(app, start);
-  const std::string home = home_in(argc, argv);
-  if (!home.empty())
-    app.get_subcommand("start")->get_option("--config")->default_str(
-        (std::filesystem::path(home) / genesis::config_file_name).string());
+  app.add_subcommand("start", "Run the validator of one office (priora-node start --help)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   }
-  if (app.got_subcommand("init")) return run_init(init);
-  std::filesystem::path config_folder = home;
-  const std::string config_file = app.get_subcommand("start")->get_option("--config")->as<std::string>();
-  if (!config_file.empty()) config_folder = std::filesystem::path(config_file).parent_path();
-  return run_start(start, config_folder);
+  return run_init(init);
 }
