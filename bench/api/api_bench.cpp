@@ -279,6 +279,7 @@ int main(int argc, char** argv) {
   io.stop();
   server_thread.join();
 
+  std::printf("load average after measuring: %s\n", load_average().c_str());
   std::printf("\n%zu requests per endpoint and run, one connection each\n", requests_per_endpoint);
   print_figures(runs);
   return 0;
