@@ -16,6 +16,7 @@
 
 #include <boost/asio.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -69,16 +70,25 @@ T take(Result<T> result, const char* what) {
   return std::move(result).value();
 }
 
+constexpr const char* usage = "usage: priora-bench-api [--filings N] [--runs R]";
+
+std::size_t count_argument(std::string_view text) {
+  std::size_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size()) fail(usage);
+  return value;
+}
+
 Settings parse_arguments(int argc, char** argv) {
   Settings settings;
   for (int i = 1; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (std::strcmp(argv[i], "--filings") == 0 && has_value)
-      settings.filings = std::stoul(argv[++i]);
+      settings.filings = count_argument(argv[++i]);
     else if (std::strcmp(argv[i], "--runs") == 0 && has_value)
-      settings.runs = std::stoul(argv[++i]);
+      settings.runs = count_argument(argv[++i]);
     else
-      fail("usage: priora-bench-api [--filings N] [--runs R]");
+      fail(usage);
   }
   if (settings.filings == 0 || settings.runs == 0) fail("--filings and --runs must be positive");
   return settings;
