@@ -111,12 +111,20 @@ http::Response block(const ApiContext& context, const http::Request& request,
   if (!certificate.ok()) return store_failure(certificate.error());
   if (!certificate->has_value())
     return error_response(500, api_error::internal, "a committed block has no certificate");
+  // The state after executing this block: what the header of a later block will certify.
+  auto executed = context.registry.executed_state_at(*read, *height);
+  if (!executed.ok()) return store_failure(executed.error());
+  if (!executed->has_value())
+    return error_response(500, api_error::internal, "a committed block has no executed state");
   json transactions = json::array();
   for (const auto& transaction : (*found)->transactions)
     transactions.push_back(transaction.id().hex());
   return json_response(200, {{"height", *height},
                              {"header", header_json((*found)->header)},
                              {"commit_certificate", certificate_json(**certificate)},
+                             {"executed", {{"log_size", (*executed)->log_size},
+                                           {"log_root", (*executed)->log_root.hex()},
+                                           {"state_root", (*executed)->state_root.hex()}}},
                              {"transactions", transactions}});
 }
 

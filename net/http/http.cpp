@@ -106,8 +106,9 @@ void Server::State::serve(std::shared_ptr<beast::tcp_stream> stream) {
           const bool body = error == bhttp::error::body_limit;
           self->answer(stream,
                        Response{body ? 413u : 431u, "application/json",
-                                error_body("too_large", body ? "request body over the limit"
-                                                             : "request headers over the limit")},
+                                error_body(body ? "payload_too_large" : "headers_too_large",
+                                           body ? "request body over the limit"
+                                                : "request headers over the limit")},
                        11, false);
           return;
         }
@@ -209,7 +210,10 @@ Result<ClientResponse> request(const std::string& host, std::uint16_t port,
     message.body() = body;
     message.keep_alive(false);
     message.prepare_payload();
-    bhttp::write(stream, message);
+    // A server may refuse a body over its limit and answer before reading it all: a failed
+    // write still leaves that answer to read.
+    beast::error_code write_error;
+    bhttp::write(stream, message, write_error);
     beast::flat_buffer buffer;
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(std::uint64_t{256} << 20);

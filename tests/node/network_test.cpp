@@ -1,0 +1,317 @@
+// Multi-process tests of priora-node: four real processes on 127.0.0.1 (tests/node/local_network.h).
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/net/net_harness.h"
+#include "tests/node/local_network.h"
+
+using namespace priora;
+using namespace priora::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+nlohmann::json json_of(const std::optional<http::ClientResponse>& response) {
+  REQUIRE(response.has_value());
+  auto json = nlohmann::json::parse(response->body, nullptr, false);
+  REQUIRE_FALSE(json.is_discarded());
+  return json;
+}
+
+// Office 0 admits `count` new applicants through node `via` and waits for the commit.
+std::vector<SigningKey> admit_applicants(const LocalNetwork& network, std::size_t count,
+                                         std::size_t via, std::uint64_t& office_nonce) {
+  const SigningKey office = network.office_key(0);
+  std::vector<SigningKey> applicants;
+  std::vector<Transaction> transactions;
+  for (std::size_t i = 0; i < count; ++i) {
+    applicants.push_back(SigningKey::generate());
+    transactions.push_back(admit_applicant(office, office_nonce++, applicants.back().public_key(),
+                                           network.genesis().chain_id));
+  }
+  const auto response = network.submit(via, transactions, true);
+  INFO(response->body);
+  REQUIRE(response->status == 200);
+  for (const auto& result : json_of(response)["results"]) CHECK(result["status"] == "committed");
+  return applicants;
+}
+
+// Every listed node holds the same block and the same executed state (log size and root, state
+// root) at the highest height they all reached. Nodes commit a block at slightly different
+// moments, so the comparison is at a common height, polled until it holds or `timeout` passes.
+bool nodes_agree(const LocalNetwork& network, const std::vector<std::size_t>& offices,
+                 std::chrono::milliseconds timeout) {
+  return LocalNetwork::wait_until(
+      [&] {
+        std::uint64_t common = UINT64_MAX;
+        for (auto office : offices) common = std::min(common, network.height(office));
+        if (common == 0) return false;
+        std::optional<std::string> first;
+        for (auto office : offices) {
+          auto response = network.get(office, "/v1/blocks/" + std::to_string(common));
+          if (!response || response->status != 200) return false;
+          auto json = nlohmann::json::parse(response->body, nullptr, false);
+          if (json.is_discarded()) return false;
+          const std::string here = json["header"].dump() + json["executed"].dump();
+          if (first && *first != here) return false;
+          first = here;
+        }
+        return true;
+      },
+      timeout);
+}
+
+// The block at `height` is the same on every listed node.
+bool same_block(const LocalNetwork& network, const std::vector<std::size_t>& offices,
+                std::uint64_t height) {
+  std::optional<std::string> first;
+  for (auto office : offices) {
+    auto response = network.get(office, "/v1/blocks/" + std::to_string(height));
+    if (!response || response->status != 200) return false;
+    const std::string header = json_of(response)["header"].dump();
+    if (first && *first != header) return false;
+    first = header;
+  }
+  return true;
+}
+
+std::uint64_t metric(const LocalNetwork& network, std::size_t office, const std::string& name) {
+  auto response = network.get(office, "/metrics");
+  REQUIRE(response.has_value());
+  const auto at = response->body.find("\n" + name + " ");
+  REQUIRE(at != std::string::npos);
+  return std::stoull(response->body.substr(at + name.size() + 2));
+}
+
+// Submits open patents without waiting, round-robin over applicants and live nodes, until
+// stopped; counts what the nodes accepted.
+class Load {
+ public:
+  Load(const LocalNetwork& network, std::vector<SigningKey> applicants, std::vector<std::size_t> via)
+      : network_(network), applicants_(std::move(applicants)), via_(std::move(via)),
+        thread_([this] { run(); }) {}
+  ~Load() { stop(); }
+  void stop() {
+    stopping_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  void avoid(std::size_t office) { avoided_ = office; }
+  std::uint64_t accepted() const { return accepted_; }
+
+ private:
+  void run() {
+    std::vector<std::uint64_t> nonces(applicants_.size(), 1);
+    for (std::uint64_t serial = 0; !stopping_; ++serial) {
+      const std::size_t who = serial % applicants_.size();
+      std::size_t office = via_[serial % via_.size()];
+      if (office == avoided_) office = via_[(serial + 1) % via_.size()];
+      const auto transaction = open_patent(applicants_[who], nonces[who], "KZ",
+                                           network_.genesis().chain_id, serial);
+      const auto response = network_.submit(office, {transaction}, false);
+      if (response && response->status == 200) {
+        ++nonces[who];
+        ++accepted_;
+      } else if (response) {
+        // A refused nonce (a transaction lost with a crashed node): ask for the next one.
+        auto party = network_.get(office, "/v1/parties/" + applicants_[who].public_key().hex());
+        if (party && party->status == 200)
+          nonces[who] = nlohmann::json::parse(party->body)["next_nonce"].get<std::uint64_t>();
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+
+  const LocalNetwork& network_;
+  std::vector<SigningKey> applicants_;
+  std::vector<std::size_t> via_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> avoided_{SIZE_MAX};
+  std::atomic<std::uint64_t> accepted_{0};
+  std::thread thread_;
+};
+
+const std::vector<std::size_t> all_four{0, 1, 2, 3};
+
+}  // namespace
+
+TEST_CASE("four offices commit filings sent to different nodes and agree on the log root") {
+  LocalNetwork network({{"KZ", "RU", "BY", "AM"}, {}, {"--api.request_bytes_max", "1048576"}});
+  network.start_all();
+  for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
+  std::uint64_t office_nonce = 1;
+  auto applicants = admit_applicants(network, 4, 0, office_nonce);
+
+  std::vector<std::string> numbers;
+  for (std::size_t i = 0; i < applicants.size(); ++i) {
+    const std::size_t via = (i + 1) % 4;
+    const auto response = network.submit(
+        via, {open_patent(applicants[i], 1, "KZ", network.genesis().chain_id, i)}, true);
+    INFO(response->body);
+    REQUIRE(response->status == 200);
+    const auto result = json_of(response)["results"][0];
+    REQUIRE(result["status"] == "committed");
+    CHECK(result["record"]["result"] == "success");
+    numbers.push_back(result["record"]["filing_number"].get<std::string>());
+  }
+  // Every filing is on every node, whichever node received it.
+  for (const auto& number : numbers)
+    for (std::size_t office = 0; office < 4; ++office) {
+      const auto filing = network.get(office, "/v1/filings/" + number);
+      REQUIRE(filing.has_value());
+      CHECK(filing->status == 200);
+    }
+  CHECK(nodes_agree(network, all_four, 30s));
+
+  SECTION("SIGTERM stops a node cleanly; it resumes from its store and rejoins") {
+    const std::uint64_t before = network.height(2);
+    CHECK(network.stop(2) == 0);
+    network.start(2);
+    REQUIRE(network.wait_for_height(2, before + 3, 60s));
+    CHECK(same_block(network, all_four, before));
+    for (const auto& number : numbers) CHECK(network.get(2, "/v1/filings/" + number)->status == 200);
+    CHECK(nodes_agree(network, all_four, 30s));
+  }
+
+  SECTION("invalid and replayed transactions are refused at submission with their reason") {
+    const std::string chain = network.genesis().chain_id;
+    auto refused_reason = [&](const Transaction& transaction, bool committed_before = false) {
+      const auto response = network.submit(1, {transaction}, false);
+      REQUIRE(response.has_value());
+      CHECK(response->status == 422);
+      const auto json = json_of(response);
+      CHECK(json["error"]["code"] == "refused");
+      CHECK(json["results"][0]["status"] == "refused");
+      // Refused transactions are nowhere: not pending, not committed.
+      if (!committed_before)
+        CHECK(network.get(1, "/v1/txs/" + transaction.id().hex())->status == 404);
+      return json["results"][0]["error"]["reason"].get<std::string>();
+    };
+    Transaction bad_signature = open_patent(applicants[0], 2, "KZ", chain, 100);
+    bad_signature.signature.bytes[5] ^= 1;
+    CHECK(refused_reason(bad_signature) == "bad_signature");
+    CHECK(refused_reason(open_patent(applicants[0], 2, "KZ", "priora-elsewhere", 101)) ==
+          "wrong_chain");
+    // Replays: the very transaction committed above, and another one with a used nonce.
+    const Transaction replayed = open_patent(applicants[0], 1, "KZ", chain, 0);
+    CHECK(refused_reason(replayed, true) == "nonce_replayed");
+    CHECK(refused_reason(open_patent(applicants[0], 1, "KZ", chain, 102)) == "nonce_replayed");
+    const SigningKey stranger = SigningKey::generate();
+    CHECK_FALSE(refused_reason(open_patent(stranger, 1, "KZ", chain, 103)).empty());
+
+    const auto not_json = network.post(1, "/v1/txs", "{transactions");
+    CHECK(not_json->status == 400);
+    CHECK(json_of(not_json)["error"]["code"] == "bad_json");
+    const auto not_hex = network.post(1, "/v1/txs", R"({"transactions": ["zz"]})");
+    CHECK(not_hex->status == 400);
+    CHECK(json_of(not_hex)["error"]["code"] == "bad_hex");
+    const auto not_transaction = network.post(1, "/v1/txs", R"({"transactions": ["00ff"]})");
+    CHECK(not_transaction->status == 400);
+    CHECK(json_of(not_transaction)["error"]["code"] == "bad_transaction");
+    const auto oversized = network.post(1, "/v1/txs", std::string(2 << 20, ' '));
+    CHECK(oversized->status == 413);
+    CHECK(json_of(oversized)["error"]["code"] == "payload_too_large");
+    CHECK(nodes_agree(network, all_four, 30s));
+  }
+}
+
+TEST_CASE("a validator killed under load catches up after restart; killing the leader does not stop commits") {
+  LocalNetwork network({{"KZ", "RU", "BY", "AM"}, {{"round_timeout_ms_base", 1000}}, {}});
+  network.start_all();
+  for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
+  std::uint64_t office_nonce = 1;
+  Load load(network, admit_applicants(network, 8, 0, office_nonce), {0, 1, 2});
+
+  network.kill(3);
+  const std::uint64_t at_kill = network.height(0);
+  CHECK(network.wait_for_height(0, at_kill + 10, 60s));
+  CHECK(network.wait_for_height(1, at_kill + 10, 60s));
+
+  network.start(3);
+  REQUIRE(LocalNetwork::wait_until([&] { return network.height(3) >= network.height(0); }, 120s));
+  CHECK(same_block(network, all_four, network.height(3)));
+
+  const auto status = network.status(0);
+  REQUIRE(status.has_value());
+  const std::size_t leader = (*status)["leader"]["index"].get<std::size_t>();
+  load.avoid(leader);
+  network.kill(leader);
+  std::vector<std::size_t> others;
+  for (std::size_t i : all_four)
+    if (i != leader) others.push_back(i);
+  const std::uint64_t at_leader_kill = network.height(others[0]);
+  CHECK(network.wait_for_height(others[0], at_leader_kill + 5, 60s));
+  CHECK(network.wait_for_height(others[1], at_leader_kill + 5, 60s));
+  CHECK(metric(network, others[0], "priora_timeouts_sent_total") >= 1);
+  load.stop();
+  CHECK(load.accepted() > 0);
+  CHECK(nodes_agree(network, others, 60s));
+  network.start(leader);
+  CHECK(nodes_agree(network, all_four, 120s));
+}
+
+TEST_CASE("a validator away for hundreds of blocks, its store wiped, catches up from its peers") {
+  LocalNetwork network({{"KZ", "RU", "BY", "AM"}, {{"empty_block_interval_ms", 10}}, {}});
+  network.start_all();
+  for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
+  CHECK(network.stop(3) == 0);
+  const std::uint64_t at_stop = network.height(0);
+  REQUIRE(network.wait_for_height(0, at_stop + 300, 180s));
+  network.wipe_store(3);
+  network.start(3);
+  const std::uint64_t target = network.height(0);
+  REQUIRE(network.wait_for_height(3, target, 180s));
+  CHECK(same_block(network, all_four, target));
+  // Caught up, it votes: with another validator down, three of four must include it.
+  network.kill(1);
+  const std::uint64_t at_kill = network.height(3);
+  CHECK(network.wait_for_height(3, at_kill + 20, 60s));
+  CHECK(nodes_agree(network, {0, 2, 3}, 60s));
+}
+
+TEST_CASE("peer links refuse foreign keys and other networks; a bad frame closes only its link") {
+  LocalNetwork network;
+  network.start_all();
+  for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
+  const std::string chain = network.genesis().chain_id;
+  const Hash genesis_hash = network.genesis().hash();
+  const std::uint16_t port = network.peer_port(3);  // Validator 3 accepts links from 0, 1, 2.
+  {
+    net::test::RawPeer outsider(port);
+    CHECK_FALSE(outsider.handshake(SigningKey::generate(), chain, genesis_hash));
+    CHECK(outsider.closed_within(5s));
+  }
+  {
+    net::test::RawPeer other_network(port);
+    CHECK_FALSE(other_network.handshake(network.validator_key(0), chain,
+                                        sha256(as_bytes("another network's genesis"))));
+    CHECK(other_network.closed_within(5s));
+  }
+  CHECK(LocalNetwork::wait_until(
+      [&] { return metric(network, 3, "priora_net_handshake_failures_total") >= 2; }, 10s));
+  CHECK(network.log(3).find("handshake") != std::string::npos);
+  {
+    net::test::RawPeer garbage(port);
+    REQUIRE(garbage.handshake(network.validator_key(0), chain, genesis_hash));
+    Bytes bytes(64);
+    random_fill(bytes);
+    bytes[0] = 60;
+    bytes[1] = bytes[2] = bytes[3] = 0;
+    garbage.send_bytes(bytes);
+    CHECK(garbage.closed_within(5s));
+  }
+  {
+    net::test::RawPeer oversized(port);
+    REQUIRE(oversized.handshake(network.validator_key(0), chain, genesis_hash));
+    oversized.send_bytes(Bytes{0xff, 0xff, 0xff, 0x7f});
+    CHECK(oversized.closed_within(5s));
+  }
+  CHECK(metric(network, 3, "priora_invalid_messages_total") >= 2);
+  // Everything else goes on: validator 0 redials, and all four keep committing together.
+  CHECK(LocalNetwork::wait_until(
+      [&] { return (*network.status(3))["peers"].get<std::uint64_t>() == 3; }, 30s));
+  const std::uint64_t now = network.height(3);
+  CHECK(network.wait_for_height(3, now + 5, 30s));
+  CHECK(nodes_agree(network, all_four, 30s));
+}
