@@ -98,7 +98,7 @@ TEST_CASE("the node address comes from the flag, the environment, the config fil
   ::unsetenv("PRIORA_NODE");
 }
 
-TEST_CASE("a password file gives its first line; an empty one is refused") {
+TEST_CASE("a password file gives its first line, and an empty one is refused") {
   TemporaryDirectory directory;
   ::unsetenv("PRIORA_WALLET_PASSWORD");
   testing::write_text(directory.path() / "pw", "correct horse\nsecond line\n");

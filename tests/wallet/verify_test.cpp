@@ -212,7 +212,7 @@ TEST_CASE("a bundle checked against another network's genesis exits 6") {
   CHECK(run.err.find("genesis") != std::string::npos);
 }
 
-TEST_CASE("a trusted checkpoint equal to the bundle's log verifies; another one fails") {
+TEST_CASE("a trusted checkpoint equal to the bundle's log verifies, and another one fails") {
   Case test;
   const evidence::Bundle bundle = make_bundle(test.network, test.receipt, {0, 1, 2});
   test.write_bundle(bundle);
