@@ -29,6 +29,8 @@ int report_outcome(Context& context, std::string_view what, const SubmitOutcome&
                   << (outcome.error.reason.empty() ? outcome.error.code : outcome.error.reason)
                   << ": " << outcome.error.message << "\n";
     context.done(report, table(rows));
+    // A full mempool is not the ledger's verdict on the transaction: trying later may work.
+    if (outcome.error.code == "mempool_full") return exit_status(ExitCode::failure);
     return exit_status(ExitCode::refused);
   }
   if (outcome.status == "committed") {

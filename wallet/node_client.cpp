@@ -1,5 +1,6 @@
 #include "wallet/node_client.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "ledger/encoding.h"
@@ -132,10 +133,10 @@ Result<std::uint64_t> NodeClient::next_nonce(const PublicKey& key) const {
 
 Result<SubmitOutcome> NodeClient::submit(const Transaction& transaction, bool wait,
                                          std::chrono::milliseconds wait_timeout) const {
-  const json request = {{"transactions", json::array({to_hex(encode(transaction))})},
-                        {"wait", wait},
-                        {"timeout_ms", wait_timeout.count()}};
-  const auto timeout = wait ? wait_timeout + wait_margin : request_timeout_default;
+  json request = {{"transactions", json::array({to_hex(encode(transaction))})}, {"wait", wait}};
+  const auto wait_ms = std::clamp(wait_timeout, std::chrono::milliseconds(1), node_wait_max);
+  if (wait) request["timeout_ms"] = wait_ms.count();
+  const auto timeout = wait ? wait_ms + wait_margin : request_timeout_default;
   auto answer = http::request(host_, port_, "POST", "/v1/txs", request.dump(), timeout);
   if (!answer) return make_error(ErrorKind::unavailable, answer.error().message);
   // 422 and 504 still carry the per-transaction results; other failures do not.

@@ -23,6 +23,9 @@ namespace priora::wallet {
 inline constexpr std::chrono::milliseconds request_timeout_default{30'000};
 // Waiting for a commit: the HTTP request lasts this much longer than the node is asked to wait.
 inline constexpr std::chrono::milliseconds wait_margin{5'000};
+// A node waits for a commit at most this long by default ([api] submit_wait_ms_max), and refuses
+// a longer timeout_ms; the wallet never asks for more.
+inline constexpr std::chrono::milliseconds node_wait_max{60'000};
 
 // Percent-encodes a path segment or query value (RFC 3986 unreserved characters stay).
 std::string url_encode(std::string_view text);
