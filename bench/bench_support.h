@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "ledger/crypto.h"
 
 namespace priora::bench {
 
@@ -33,5 +36,28 @@ inline std::string cpu_model() {
 }
 
 inline long online_cores() { return sysconf(_SC_NPROCESSORS_ONLN); }
+
+// The value below which `fraction` of `values` fall (nearest rank); values must not be empty.
+inline double percentile(std::vector<double> values, double fraction) {
+  std::sort(values.begin(), values.end());
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(values.size())));
+  return values[std::max<std::size_t>(rank, 1) - 1];
+}
+
+// The reference every benchmark is measured against: Ed25519 verifications per second on one
+// core of this machine, now. Returns 0 if a valid signature fails to verify.
+inline double ed25519_verifications_per_second(std::size_t count = 5'000) {
+  const SigningKey key = SigningKey::generate();
+  const Bytes message(200, 0x42);
+  const Signature signature = key.sign(signing_tag::vote, "priora-bench", message);
+  std::size_t valid = 0;
+  const auto start = Clock::now();
+  for (std::size_t i = 0; i < count; ++i)
+    valid += verify_signature(key.public_key(), signing_tag::vote, "priora-bench", message,
+                              signature);
+  const double seconds = seconds_since(start);
+  return valid == count ? static_cast<double>(count) / seconds : 0;
+}
 
 }  // namespace priora::bench

@@ -15,6 +15,7 @@ Result<std::unique_ptr<LmdbSafetyStorage>> LmdbSafetyStorage::open(Store& store)
 }
 
 Result<std::optional<consensus::SafetyState>> LmdbSafetyStorage::load() {
+  if (pending_state_) return pending_state_;
   auto read = store_.read();
   PRIORA_TRY(read);
   auto bytes = read->get(safety_, as_bytes(state_key));
@@ -27,37 +28,57 @@ Result<std::optional<consensus::SafetyState>> LmdbSafetyStorage::load() {
 }
 
 Status LmdbSafetyStorage::write(const consensus::SafetyState& state) {
-  const Bytes bytes = encode(state);
-  return store_.update(
-      [&](WriteTransaction& write) { return write.put(safety_, as_bytes(state_key), bytes); });
+  pending_state_ = state;
+  return {};
 }
 
-Status LmdbSafetyStorage::sync() { return {}; }
-
 Status LmdbSafetyStorage::write_block(const Block& block) {
-  const Bytes bytes = encode(block);
-  const Hash id = block.id();
-  return store_.update(
-      [&](WriteTransaction& write) { return write.put(blocks_, id.view(), bytes); });
+  pending_blocks_.insert_or_assign(block.id(), block);
+  return {};
 }
 
 Status LmdbSafetyStorage::forget_blocks_up_to(std::uint64_t height) {
-  return store_.update([&](WriteTransaction& write) -> Status {
-    std::vector<Bytes> doomed;
+  std::erase_if(pending_blocks_, [&](const auto& entry) { return entry.second.header.height <= height; });
+  pending_forget_height_ = std::max(pending_forget_height_.value_or(0), height);
+  return {};
+}
+
+Status LmdbSafetyStorage::forget_stored(WriteTransaction& write, std::uint64_t height) const {
+  std::vector<Bytes> doomed;
+  {
     Cursor cursor(write, blocks_);
-    for (auto entry = cursor.first(); ; entry = cursor.next()) {
+    for (auto entry = cursor.first();; entry = cursor.next()) {
       PRIORA_TRY(entry);
       if (!entry->has_value()) break;
       auto block = decode<Block>((*entry)->value);
       if (!block.ok() || block->header.height <= height)
         doomed.emplace_back((*entry)->key.begin(), (*entry)->key.end());
     }
-    for (const Bytes& key : doomed) PRIORA_TRY(write.erase(blocks_, key));
+  }
+  for (const Bytes& key : doomed) PRIORA_TRY(write.erase(blocks_, key));
+  return {};
+}
+
+Status LmdbSafetyStorage::sync() {
+  if (!pending_state_ && pending_blocks_.empty() && !pending_forget_height_) return {};
+  std::optional<Bytes> state;
+  if (pending_state_) state = encode(*pending_state_);
+  std::vector<std::pair<Hash, Bytes>> blocks;
+  for (const auto& [id, block] : pending_blocks_) blocks.emplace_back(id, encode(block));
+  PRIORA_TRY(store_.update([&](WriteTransaction& write) -> Status {
+    if (pending_forget_height_) PRIORA_TRY(forget_stored(write, *pending_forget_height_));
+    for (const auto& [id, bytes] : blocks) PRIORA_TRY(write.put(blocks_, id.view(), bytes));
+    if (state) PRIORA_TRY(write.put(safety_, as_bytes(state_key), *state));
     return Status{};
-  });
+  }));
+  pending_state_.reset();
+  pending_blocks_.clear();
+  pending_forget_height_.reset();
+  return {};
 }
 
 Result<std::vector<Block>> LmdbSafetyStorage::load_blocks() {
+  PRIORA_TRY(sync());
   auto read = store_.read();
   PRIORA_TRY(read);
   std::vector<Block> blocks;

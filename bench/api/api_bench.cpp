@@ -34,7 +34,9 @@ namespace {
 
 using namespace priora;
 using bench::Clock;
+using bench::ed25519_verifications_per_second;
 using bench::median;
+using bench::percentile;
 using bench::seconds_since;
 
 constexpr std::string_view chain_id = "priora-bench-api";
@@ -139,27 +141,6 @@ std::vector<std::string> build_chain(api_testing::ChainBuilder& builder, std::si
   return numbers;
 }
 
-double ed25519_verifications_per_second() {
-  const SigningKey key = api_testing::key_named("bench/ed25519");
-  const Bytes message(200, 0x42);
-  const Signature signature = key.sign(signing_tag::vote, chain_id, message);
-  std::size_t valid = 0;
-  const auto start = Clock::now();
-  for (std::size_t i = 0; i < ed25519_verifications; ++i)
-    valid += verify_signature(key.public_key(), signing_tag::vote, chain_id, message, signature);
-  const double seconds = seconds_since(start);
-  if (valid != ed25519_verifications) fail("a valid signature did not verify");
-  return static_cast<double>(ed25519_verifications) / seconds;
-}
-
-// The value below which `fraction` of `values` fall (nearest rank).
-double percentile(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end());
-  const auto rank =
-      static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(values.size())));
-  return values[std::max<std::size_t>(rank, 1) - 1];
-}
-
 struct Latency {
   double p50_ms = 0;
   double p99_ms = 0;
@@ -210,7 +191,8 @@ struct RunFigures {
 RunFigures measure_run(std::uint16_t port, const std::vector<std::string>& numbers,
                        const genesis::Genesis& genesis, std::mt19937_64& random) {
   RunFigures figures;
-  figures.ed25519_per_second = ed25519_verifications_per_second();
+  figures.ed25519_per_second = ed25519_verifications_per_second(ed25519_verifications);
+  if (figures.ed25519_per_second == 0) fail("a valid signature did not verify");
   figures.history = measure_endpoint(port, "/v1/filings/", numbers, random);
   std::string bundle_json;
   figures.evidence = measure_endpoint(port, "/v1/evidence/filing/", numbers, random, &bundle_json);

@@ -1,0 +1,222 @@
+// Load generator: committed transactions per second and commit latency of a local 4-office
+// network of real priora-node processes (tests/node/local_network.h), against the machine's own
+// Ed25519 verification rate measured in the same run.
+//
+// It pre-signs `--rate` x `--seconds` open patent filings from `--applicants` admitted parties,
+// then offers them at the set rate: every 10 ms one batch, sent round-robin to the four nodes by
+// a pool of sender threads, each POST /v1/txs waiting for the commit. A transaction's latency
+// runs from the moment its batch was due (so queueing in the generator counts against it) to the
+// answer that it committed. Throughput is the nodes' own count of committed transactions over the
+// offered window, read from /v1/status at both ends.
+//
+// The bound for four validators sharing this machine: every node verifies every transaction's
+// signature once, so (verifications per second per core x cores) / 4.
+// `--smoke` runs a few seconds at a low rate (part of the test suite); the full runs are in
+// docs/performance.md.
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "bench/bench_support.h"
+#include "tests/node/local_network.h"
+
+namespace {
+
+using namespace priora;
+using namespace std::chrono_literals;
+using bench::Clock;
+
+constexpr auto batch_interval = 10ms;
+constexpr std::size_t admit_batch_max = 256;
+
+struct Options {
+  double rate = 500;
+  double seconds = 60;
+  std::size_t applicants = 256;
+  std::size_t senders = 32;
+  bool smoke = false;
+};
+
+struct Batch {
+  std::size_t office = 0;
+  Clock::time_point due;
+  std::vector<std::string> hex;
+};
+
+struct Outcome {
+  std::mutex mutex;
+  std::vector<double> latencies_ms;
+  std::uint64_t refused = 0;
+  std::uint64_t not_committed = 0;
+  std::uint64_t failed_requests = 0;
+};
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "load bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+std::uint64_t committed_transactions(const testing::LocalNetwork& network, std::size_t office) {
+  auto status = network.status(office);
+  if (!status) fail("node " + std::to_string(office) + " does not answer");
+  return (*status)["committed_transactions"].get<std::uint64_t>();
+}
+
+std::vector<SigningKey> admit(const testing::LocalNetwork& network, std::size_t count) {
+  const SigningKey office = network.office_key(0);
+  std::vector<SigningKey> applicants;
+  std::uint64_t nonce = 1;
+  while (applicants.size() < count) {
+    std::vector<Transaction> batch;
+    for (std::size_t i = 0; i < admit_batch_max && applicants.size() < count; ++i) {
+      applicants.push_back(SigningKey::generate());
+      batch.push_back(testing::admit_applicant(office, nonce++, applicants.back().public_key(),
+                                               network.genesis().chain_id));
+    }
+    auto response = network.submit(0, batch, true, 60'000);
+    if (!response || response->status != 200) fail("admitting the applicants failed");
+  }
+  return applicants;
+}
+
+// Batch k carries the filings due in [k, k+1) x batch_interval, for node k mod 4.
+std::deque<Batch> presign(const testing::LocalNetwork& network,
+                          const std::vector<SigningKey>& applicants, const Options& options) {
+  const auto total = static_cast<std::size_t>(options.rate * options.seconds);
+  const double per_batch = options.rate * std::chrono::duration<double>(batch_interval).count();
+  std::deque<Batch> batches;
+  for (std::size_t i = 0; i < total; ++i) {
+    const auto k = static_cast<std::size_t>(static_cast<double>(i) / per_batch);
+    while (batches.size() <= k) batches.push_back({batches.size() % network.size(), {}, {}});
+    const std::size_t who = i % applicants.size();
+    batches[k].hex.push_back(testing::hex_of(testing::open_patent(
+        applicants[who], 1 + i / applicants.size(), network.genesis().offices[0].code,
+        network.genesis().chain_id, i)));
+  }
+  return batches;
+}
+
+void send_batch(const testing::LocalNetwork& network, const Batch& batch, Outcome& outcome) {
+  nlohmann::json body{{"transactions", batch.hex}, {"wait", true}, {"timeout_ms", 30'000}};
+  auto response = network.post(batch.office, "/v1/txs", body.dump());
+  const auto answered = Clock::now();
+  std::lock_guard lock(outcome.mutex);
+  if (!response) {
+    ++outcome.failed_requests;
+    return;
+  }
+  auto json = nlohmann::json::parse(response->body, nullptr, false);
+  if (json.is_discarded() || !json.contains("results")) {
+    ++outcome.failed_requests;
+    return;
+  }
+  const double latency_ms = std::chrono::duration<double, std::milli>(answered - batch.due).count();
+  for (const auto& result : json["results"]) {
+    if (result["status"] == "committed")
+      outcome.latencies_ms.push_back(latency_ms);
+    else if (result["status"] == "refused")
+      ++outcome.refused;
+    else
+      ++outcome.not_committed;
+  }
+}
+
+// Hands each batch to the sender pool at its due time.
+void offer(const testing::LocalNetwork& network, std::deque<Batch> batches, std::size_t senders,
+           Outcome& outcome) {
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<Batch> queue;
+  bool done = false;
+  std::vector<std::thread> pool;
+  for (std::size_t i = 0; i < senders; ++i)
+    pool.emplace_back([&] {
+      for (;;) {
+        std::unique_lock lock(mutex);
+        ready.wait(lock, [&] { return done || !queue.empty(); });
+        if (queue.empty()) return;
+        Batch batch = std::move(queue.front());
+        queue.pop_front();
+        lock.unlock();
+        send_batch(network, batch, outcome);
+      }
+    });
+  const auto start = Clock::now();
+  for (std::size_t k = 0; k < batches.size(); ++k) {
+    if (batches[k].hex.empty()) continue;  // Rates under one per interval leave gaps.
+    batches[k].due = start + k * batch_interval;
+    std::this_thread::sleep_until(batches[k].due);
+    std::lock_guard lock(mutex);
+    queue.push_back(std::move(batches[k]));
+    ready.notify_one();
+  }
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  ready.notify_all();
+  for (auto& thread : pool) thread.join();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App app{"Load generator against a local 4-office network"};
+  app.add_option("--rate", options.rate, "Offered transactions per second")->capture_default_str();
+  app.add_option("--seconds", options.seconds, "Length of the offered window")->capture_default_str();
+  app.add_option("--applicants", options.applicants, "Signers of the filings")->capture_default_str();
+  app.add_option("--senders", options.senders, "Concurrent HTTP requests")->capture_default_str();
+  app.add_flag("--smoke", options.smoke, "A few seconds at a low rate");
+  CLI11_PARSE(app, argc, argv);
+  if (options.smoke) options = {50, 4, 16, 8, true};
+  if (options.rate <= 0 || options.seconds <= 0 || options.applicants == 0 || options.senders == 0)
+    fail("--rate, --seconds, --applicants and --senders must be above zero");
+
+  const double ed25519 = bench::ed25519_verifications_per_second(20'000);
+  if (ed25519 == 0) fail("a valid signature did not verify");
+  const long cores = bench::online_cores();
+  const double bound = ed25519 * static_cast<double>(cores) / 4;
+  std::printf("machine: %ld cores, %s\n", cores, bench::cpu_model().c_str());
+  std::printf("Ed25519: %.0f verifications/s per core; bound for 4 validators: %.0f tx/s\n",
+              ed25519, bound);
+
+  testing::LocalNetwork network;
+  network.start_all();
+  for (std::size_t i = 0; i < network.size(); ++i)
+    if (!network.wait_for_height(i, 2, 60s)) fail("the network did not start");
+  const auto applicants = admit(network, options.applicants);
+  auto batches = presign(network, applicants, options);
+  std::printf("offering %.0f tx/s for %.0f s (%zu batches, %zu senders)\n", options.rate,
+              options.seconds, batches.size(), options.senders);
+
+  Outcome outcome;
+  const std::uint64_t committed_before = committed_transactions(network, 0);
+  const auto window_start = Clock::now();
+  std::uint64_t committed_in_window = 0;
+  std::thread window([&] {
+    std::this_thread::sleep_until(window_start + std::chrono::duration<double>(options.seconds));
+    committed_in_window = committed_transactions(network, 0) - committed_before;
+  });
+  offer(network, std::move(batches), options.senders, outcome);
+  window.join();
+
+  const double throughput = static_cast<double>(committed_in_window) / options.seconds;
+  std::printf("committed: %.0f tx/s over the window (%.2f of the bound)\n", throughput,
+              throughput / bound);
+  if (outcome.latencies_ms.empty()) fail("nothing committed");
+  std::printf("commit latency: p50 %.1f ms, p99 %.1f ms (%zu transactions)\n",
+              bench::percentile(outcome.latencies_ms, 0.50),
+              bench::percentile(outcome.latencies_ms, 0.99), outcome.latencies_ms.size());
+  std::printf("refused %llu, not committed in time %llu, failed requests %llu\n",
+              static_cast<unsigned long long>(outcome.refused),
+              static_cast<unsigned long long>(outcome.not_committed),
+              static_cast<unsigned long long>(outcome.failed_requests));
+  const bool clean = outcome.refused == 0 && outcome.not_committed == 0 && outcome.failed_requests == 0;
+  return clean ? 0 : 1;
+}
