@@ -169,7 +169,22 @@ Result<ReadTransaction> Store::read() const {
   return ReadTransaction(transaction, std::move(lock));
 }
 
-Status Store::update(const std::function<Status(WriteTransaction&)>& body) {
+Status Store::sync() {
+  const int code = mdb_env_sync(environment_, 1);
+  return code == 0 ? Status{} : lmdb_error(code, "mdb_env_sync");
+}
+
+Status Store::update(const std::function<Status(WriteTransaction&)>& body, Flush flush) {
+  std::lock_guard writer(writer_mutex_);
+  const bool defer = flush == Flush::with_next_durable_write && options_.durable;
+  if (defer) mdb_env_set_flags(environment_, MDB_NOSYNC, 1);
+  struct RestoreSync {
+    MDB_env* environment;
+    bool active;
+    ~RestoreSync() {
+      if (active) mdb_env_set_flags(environment, MDB_NOSYNC, 0);
+    }
+  } restore{environment_, defer};
   for (;;) {
     std::shared_lock lock(map_mutex_);
     MDB_txn* raw = nullptr;

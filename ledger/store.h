@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -108,8 +109,17 @@ class Store {
   Result<Database> database(std::string_view name);
 
   Result<ReadTransaction> read() const;
+  // When a committed write transaction reaches the disk.
+  enum class Flush {
+    now,  // fsync before update() returns (when the store is durable).
+    // Left in the page cache: a process crash keeps it, a system crash may undo it. The next
+    // update with Flush::now, or sync(), makes it durable together with everything before it.
+    with_next_durable_write,
+  };
   // Runs `body` in one write transaction and commits it; see the class comment for retries.
-  Status update(const std::function<Status(WriteTransaction&)>& body);
+  Status update(const std::function<Status(WriteTransaction&)>& body, Flush flush = Flush::now);
+  // Makes every committed write transaction durable.
+  Status sync();
 
   // Bytes in use by the data file, and the current map size.
   std::size_t used_bytes() const;
@@ -126,6 +136,8 @@ class Store {
   // Readers and the writer hold it shared; growing the map takes it exclusively, since LMDB
   // allows mdb_env_set_mapsize only while no transaction is active in the process.
   mutable std::shared_mutex map_mutex_;
+  // Serialises writers, so that a deferred flush (an environment flag) covers only its own.
+  std::mutex writer_mutex_;
 };
 
 // Big-endian key helpers: big-endian integers sort in numeric order under LMDB's byte compare.

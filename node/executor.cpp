@@ -56,7 +56,7 @@ ExecutedState Executor::commit(const Block& block, const CommitCertificate& cert
     result = std::move(executed).value();
     const std::uint64_t first_leaf = result.state.log_size - result.receipts.size();
     return chain_.append(write, block, certificate, result.receipts, first_leaf);
-  });
+  }, Store::Flush::with_next_durable_write);
   if (!status.ok()) {
     fatal_(status.error());
     return executed_state_at(height_.load()).value_or(ExecutedState{});

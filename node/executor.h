@@ -7,6 +7,12 @@
 // a block or none of it; on start the node resumes after the last block it holds, so nothing
 // committed is lost and nothing is applied twice.
 //
+// The block's write transaction is not fsynced on its own: the safety storage's next sync (before
+// this node signs anything again) flushes it with everything else, which saves one fsync per
+// block on the path of every commit. A process crash loses nothing (the page cache holds it); a
+// system crash may undo the blocks executed since the node last signed, which it then fetches
+// again from its peers like any block it missed. A clean stop syncs the store.
+//
 // A store that fails at commit (a full disk) cannot be worked around: the node logs it and stops,
 // its database intact.
 //

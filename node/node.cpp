@@ -215,6 +215,8 @@ Status Node::start() { return impl_->start(); }
 void Node::wait() {
   if (impl_->consensus_thread.joinable()) impl_->consensus_thread.join();
   if (impl_->api_thread.joinable()) impl_->api_thread.join();
+  if (auto synced = impl_->store->sync(); !synced.ok())
+    spdlog::error("the store did not sync at stop: {}", synced.error().to_string());
   spdlog::info("stopped at height {}", impl_->executor->executed_height());
 }
 
