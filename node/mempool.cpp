@@ -98,6 +98,7 @@ std::vector<Transaction> Mempool::transactions_for_block(std::uint32_t count_max
 
 bool Mempool::has_transactions(const std::set<Hash>& excluded) const {
   std::lock_guard lock(mutex_);
+  if (entries_.size() > excluded.size()) return true;  // Some entry cannot be excluded.
   for (const auto& [id, entry] : entries_)
     if (!excluded.contains(id)) return true;
   return false;

@@ -1,4 +1,5 @@
 // Routing of API requests, /v1/status and /metrics (API thread).
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include <sstream>
@@ -85,10 +86,11 @@ http::Response Node::Impl::metrics_response() {
   out << "# HELP priora_round_duration_seconds Time spent in each completed round.\n"
       << "# TYPE priora_round_duration_seconds histogram\n";
   for (std::size_t i = 0; i < std::size(round_duration_buckets_seconds); ++i)
-    out << "priora_round_duration_seconds_bucket{le=\"" << round_duration_buckets_seconds[i]
-        << "\"} " << snapshot.round_buckets[i] << '\n';
+    out << "priora_round_duration_seconds_bucket{le=\""
+        << fmt::format("{}", round_duration_buckets_seconds[i]) << "\"} "
+        << snapshot.round_buckets[i] << '\n';
   out << "priora_round_duration_seconds_bucket{le=\"+Inf\"} " << snapshot.rounds_total << '\n'
-      << "priora_round_duration_seconds_sum " << snapshot.round_seconds_sum << '\n'
+      << "priora_round_duration_seconds_sum " << fmt::format("{}", snapshot.round_seconds_sum) << '\n'
       << "priora_round_duration_seconds_count " << snapshot.rounds_total << '\n';
   metric(out, "priora_committed_transactions_total", "counter", "Transactions committed.",
          static_cast<double>(executor->committed_transactions()));
