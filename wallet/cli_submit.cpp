@@ -25,9 +25,11 @@ int report_outcome(Context& context, std::string_view what, const SubmitOutcome&
     report["error"] = {{"code", outcome.error.code},
                        {"message", outcome.error.message},
                        {"reason", outcome.error.reason}};
+    // The node's message usually starts with the reason code already: name it once.
+    const std::string& label = outcome.error.reason.empty() ? outcome.error.code : outcome.error.reason;
+    const bool named = outcome.error.message.rfind(label + ":", 0) == 0;
     context.err() << "refused: " << what << ": "
-                  << (outcome.error.reason.empty() ? outcome.error.code : outcome.error.reason)
-                  << ": " << outcome.error.message << "\n";
+                  << (named ? outcome.error.message : label + ": " + outcome.error.message) << "\n";
     context.done(report, table(rows));
     // A full mempool is not the ledger's verdict on the transaction: trying later may work.
     if (outcome.error.code == "mempool_full") return exit_status(ExitCode::failure);
