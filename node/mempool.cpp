@@ -80,10 +80,17 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
     chosen.push_back(entry.transaction);
     bytes += entry.bytes;
     ++next;
-    // Later nonces of this signer that the ancestors already carry are skipped over.
+    // The signer's following nonces come right after, whatever order they arrived in; those
+    // the ancestors already carry are skipped over.
     const auto& nonces = by_signer_.at(entry.transaction.signer);
-    for (auto it = nonces.find(next); it != nonces.end() && excluded.contains(it->second);
-         it = nonces.find(++next)) {
+    for (auto it = nonces.find(next); it != nonces.end(); it = nonces.find(next)) {
+      if (!excluded.contains(it->second)) {
+        const Entry& following = entries_.at(it->second);
+        if (chosen.size() >= count_max || bytes + following.bytes > bytes_max) break;
+        chosen.push_back(following.transaction);
+        bytes += following.bytes;
+      }
+      ++next;
     }
   }
   return chosen;

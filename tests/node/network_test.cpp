@@ -258,7 +258,7 @@ TEST_CASE("a validator away for hundreds of blocks with its store wiped catches 
   for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
   CHECK(network.stop(3) == 0);
   const std::uint64_t at_stop = network.height(0);
-  REQUIRE(network.wait_for_height(0, at_stop + 300, 180s));
+  REQUIRE(network.wait_for_height(0, at_stop + 200, 180s));
   network.wipe_store(3);
   network.start(3);
   const std::uint64_t target = network.height(0);

@@ -1,0 +1,143 @@
+// The mempool against a real registry: admission checks, limits, nonce order, commits.
+#include <catch2/catch.hpp>
+
+#include "node/mempool.h"
+#include "tests/api/chain_builder.h"
+#include "tests/node/local_network.h"
+
+using namespace priora;
+using namespace priora::node;
+using api_testing::ChainBuilder;
+using api_testing::key_named;
+
+namespace {
+
+constexpr std::uint64_t day_ms = 86'400'000;
+
+struct World {
+  std::unique_ptr<ChainBuilder> chain;
+  SigningKey office = key_named("office/KZ");
+  SigningKey alice = key_named("alice");
+  SigningKey bob = key_named("bob");
+  std::string chain_id = "priora-mempool-test";
+  std::uint64_t time_ms = 1'767'225'600'000 + day_ms;
+
+  World() {
+    auto opened = ChainBuilder::open(std::filesystem::temp_directory_path() /
+                                         ("priora-mempool-" + std::to_string(::getpid())),
+                                     chain_id);
+    REQUIRE(opened.ok());
+    chain = std::move(opened).value();
+    commit({testing::admit_applicant(office, 1, alice.public_key(), chain_id),
+            testing::admit_applicant(office, 2, bob.public_key(), chain_id)});
+  }
+  void commit(const std::vector<Transaction>& transactions) {
+    time_ms += 1000;
+    REQUIRE(chain->commit(transactions, time_ms).ok());
+  }
+  Transaction filing(const SigningKey& who, std::uint64_t nonce, std::uint64_t serial = 0) {
+    return testing::open_patent(who, nonce, "KZ", chain_id, serial);
+  }
+  Mempool pool(MempoolLimits limits = {}) { return Mempool(chain->store(), chain->registry(), limits); }
+};
+
+std::vector<std::uint64_t> nonces_of(const std::vector<Transaction>& transactions) {
+  std::vector<std::uint64_t> nonces;
+  for (const auto& transaction : transactions) nonces.push_back(transaction.nonce);
+  return nonces;
+}
+
+}  // namespace
+
+TEST_CASE("mempool: admits a valid transaction once and refuses bad ones with the registry's reason") {
+  World world;
+  Mempool mempool = world.pool();
+  const Transaction good = world.filing(world.alice, 1);
+  auto added = mempool.add(good, good.signature_valid());
+  REQUIRE(added.ok());
+  CHECK(*added == Admission::added);
+  auto again = mempool.add(good, true);
+  REQUIRE(again.ok());
+  CHECK(*again == Admission::duplicate);
+  CHECK(mempool.size() == 1);
+
+  auto refused_with = [&](const Transaction& transaction, bool signature_valid) {
+    auto result = mempool.add(transaction, signature_valid);
+    REQUIRE_FALSE(result.ok());
+    return result.error().message;
+  };
+  CHECK_THAT(refused_with(world.filing(world.bob, 1), false), Catch::StartsWith("bad_signature"));
+  CHECK_THAT(refused_with(testing::open_patent(world.bob, 1, "KZ", "priora-other", 0), true),
+             Catch::StartsWith("wrong_chain"));
+  // The office's nonces 1 and 2 were used by the admissions.
+  CHECK_THAT(refused_with(testing::admit_applicant(world.office, 2, key_named("carol").public_key(),
+                                                   world.chain_id),
+                          true),
+             Catch::StartsWith("nonce_replayed"));
+  // Another transaction with a nonce already pending for this signer.
+  CHECK_THAT(refused_with(world.filing(world.alice, 1, 99), true), Catch::Contains("already pending"));
+  // A party the registry never admitted.
+  CHECK_THAT(refused_with(world.filing(key_named("stranger"), 1), true), Catch::Contains("not_admitted"));
+  CHECK(mempool.size() == 1);
+}
+
+TEST_CASE("mempool: full by count or by bytes refuses with mempool full and keeps what it holds") {
+  World world;
+  SECTION("count") {
+    Mempool mempool = world.pool({2, std::uint64_t{1} << 30});
+    REQUIRE(mempool.add(world.filing(world.alice, 1), true).ok());
+    REQUIRE(mempool.add(world.filing(world.alice, 2), true).ok());
+    auto third = mempool.add(world.filing(world.bob, 1), true);
+    REQUIRE_FALSE(third.ok());
+    CHECK(third.error().kind == ErrorKind::unavailable);
+    CHECK_THAT(third.error().message, Catch::StartsWith("mempool full"));
+    CHECK(mempool.size() == 2);
+  }
+  SECTION("bytes") {
+    const Transaction first = world.filing(world.alice, 1);
+    Mempool mempool = world.pool({1000, encode(first).size() + 10});
+    REQUIRE(mempool.add(first, true).ok());
+    auto second = mempool.add(world.filing(world.bob, 1), true);
+    REQUIRE_FALSE(second.ok());
+    CHECK(second.error().kind == ErrorKind::unavailable);
+    CHECK(mempool.bytes() == encode(first).size());
+  }
+}
+
+TEST_CASE("mempool: blocks take each signer's transactions in nonce order without gaps") {
+  World world;
+  Mempool mempool = world.pool();
+  const Transaction a1 = world.filing(world.alice, 1), a2 = world.filing(world.alice, 2),
+                    a3 = world.filing(world.alice, 3), a5 = world.filing(world.alice, 5),
+                    b1 = world.filing(world.bob, 1);
+  for (const Transaction* transaction : {&a3, &b1, &a1, &a5, &a2})
+    REQUIRE(mempool.add(*transaction, true).ok());
+  CHECK(mempool.highest_nonce(world.alice.public_key()) == 5);
+
+  auto block = mempool.transactions_for_block(100, 1 << 20, {});
+  // Arrival order across signers; alice's 1, 2, 3 in order; 5 waits for 4.
+  CHECK(block.size() == 4);
+  std::vector<std::uint64_t> alice_nonces;
+  for (const auto& transaction : block)
+    if (transaction.signer == world.alice.public_key()) alice_nonces.push_back(transaction.nonce);
+  CHECK(alice_nonces == std::vector<std::uint64_t>{1, 2, 3});
+
+  // Transactions already in uncommitted ancestors are skipped, and their nonces count as used.
+  auto next = mempool.transactions_for_block(100, 1 << 20, {a1.id(), b1.id()});
+  CHECK(nonces_of(next) == std::vector<std::uint64_t>{2, 3});
+  CHECK(mempool.transactions_for_block(1, 1 << 20, {}).size() == 1);
+  CHECK(mempool.has_transactions({}));
+
+  // A commit removes its transactions and any whose nonce it used.
+  Block committed;
+  committed.transactions = {a1, b1};
+  world.commit(committed.transactions);
+  mempool.remove_committed(committed);
+  CHECK(mempool.size() == 3);
+  CHECK_FALSE(mempool.contains(a1.id()));
+  CHECK(nonces_of(mempool.transactions_for_block(100, 1 << 20, {})) == std::vector<std::uint64_t>{2, 3});
+  CHECK(mempool.holds_verified(a2));
+  Transaction forged = a2;
+  forged.signature.bytes[0] ^= 1;
+  CHECK_FALSE(mempool.holds_verified(forged));
+}
