@@ -209,6 +209,7 @@ int main(int argc, char** argv) {
     CLI::App start_app{"priora-node start: run the validator of one office", "priora-node start"};
     StartArguments start;
     add_start(&start_app, start);
+    start_app.allow_config_extras(CLI::config_extras_mode::error);  // A misspelt key is an error.
     const std::string home = home_in(argc, argv);
     if (!home.empty())
       start_app.get_option("--config")->default_str(

@@ -136,10 +136,13 @@ SigningKey LocalNetwork::validator_key(std::size_t office) const {
   return *key;
 }
 
-void LocalNetwork::start(std::size_t office) {
+void LocalNetwork::start(std::size_t office) { start_with(office, {}); }
+
+void LocalNetwork::start_with(std::size_t office, const std::vector<std::string>& more) {
   PRIORA_ASSERT(pids_.at(office) == 0);
   std::vector<std::string> arguments{PRIORA_NODE_BINARY, "start", "--home", home(office).string()};
   for (const auto& extra : options_.extra_start_arguments) arguments.push_back(extra);
+  for (const auto& extra : more) arguments.push_back(extra);
   pids_[office] = spawn(arguments, home(office) / "node.log");
 }
 
@@ -253,6 +256,29 @@ bool same_log_root_at_common_height(const LocalNetwork& network, std::vector<std
 }
 
 std::string hex_of(const Transaction& transaction) { return to_hex(encode(transaction)); }
+
+CommandResult run_command(const std::vector<std::string>& arguments,
+                          std::chrono::milliseconds timeout) {
+  std::random_device device;
+  const auto log_file = std::filesystem::temp_directory_path() /
+                        ("priora-command-" + std::to_string(getpid()) + "-" + std::to_string(device()));
+  const pid_t pid = spawn(arguments, log_file);
+  CommandResult result;
+  int status = wait_exit(pid, timeout);
+  if (status == -1) {
+    ::kill(pid, SIGKILL);
+    wait_exit(pid, stop_wait);
+  } else if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  }
+  std::ifstream in(log_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  result.output = text.str();
+  std::error_code ignored;
+  std::filesystem::remove(log_file, ignored);
+  return result;
+}
 
 Transaction admit_applicant(const SigningKey& office, std::uint64_t nonce, const PublicKey& party,
                             const std::string& chain_id) {

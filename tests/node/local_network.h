@@ -46,6 +46,8 @@ class LocalNetwork {
   SigningKey validator_key(std::size_t office) const;
 
   void start(std::size_t office);
+  // start() with more arguments for this one process.
+  void start_with(std::size_t office, const std::vector<std::string>& arguments);
   void start_all();
   // SIGTERM, then waits (bounded) for the exit; returns the exit status.
   int stop(std::size_t office);
@@ -82,6 +84,13 @@ class LocalNetwork {
 bool same_log_root_at_common_height(const LocalNetwork& network, std::vector<std::size_t> offices);
 
 std::string hex_of(const Transaction& transaction);
+
+// Runs a program to its end (killed after `timeout`), with its standard output and error.
+struct CommandResult {
+  int exit_code = -1;  // -1 when it did not exit by itself in time.
+  std::string output;
+};
+CommandResult run_command(const std::vector<std::string>& arguments, std::chrono::milliseconds timeout);
 
 // Transactions of a typical workload: an office admits an applicant; an applicant files an open
 // patent at an office (`serial` makes its title unique).

@@ -1,0 +1,72 @@
+// priora-node's command line and config file: clear refusals, and flags over the file.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "tests/node/local_network.h"
+
+using namespace priora;
+using namespace priora::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+CommandResult start_node(const LocalNetwork& network, std::size_t office,
+                         std::vector<std::string> more) {
+  std::vector<std::string> arguments{PRIORA_NODE_BINARY, "start", "--home",
+                                     network.home(office).string()};
+  arguments.insert(arguments.end(), more.begin(), more.end());
+  return run_command(arguments, 30s);
+}
+
+}  // namespace
+
+TEST_CASE("priora-node start refuses bad settings with a clear error and changes nothing") {
+  LocalNetwork network;
+  SECTION("a zero limit on the command line") {
+    const auto result = start_node(network, 0, {"--net.idle_timeout_ms", "0"});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("[net] limit and timeout must be above zero"));
+  }
+  SECTION("an unknown key in the config file") {
+    std::ofstream(network.home(0) / "config.toml", std::ios::app) << "\n[net]\nidle_timeout = 5\n";
+    const auto result = start_node(network, 0, {});
+    CHECK(result.exit_code != 0);
+    CHECK_THAT(result.output, Catch::Contains("idle_timeout"));
+  }
+  SECTION("another office's validator key") {
+    const auto other = (network.home(1) / "keys" / "validator.key").string();
+    const auto result = start_node(network, 0, {"--keys.validator_key_file", other});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("is not office KZ's validator key"));
+  }
+  SECTION("an office that is not in the genesis") {
+    const auto result = start_node(network, 0, {"--office_code", "ZZ"});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("office ZZ is not in the genesis"));
+  }
+  SECTION("a genesis that does not validate") {
+    std::ofstream(network.home(0) / "genesis.json") << "{\"chain_id\": 5}";
+    const auto result = start_node(network, 0, {});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("cannot open the node"));
+  }
+  // Nothing was written: the store folder holds no database yet.
+  CHECK_FALSE(std::filesystem::exists(network.home(0) / "data" / "data.mdb"));
+}
+
+TEST_CASE("flags override the config file and SIGTERM stops the node with status 0") {
+  LocalNetwork network;
+  const std::uint16_t moved = static_cast<std::uint16_t>(network.api_port(3) + 1);
+  network.start_with(0, {"--api.listen_address", "127.0.0.1:" + std::to_string(moved),
+                         "--log_level", "debug"});
+  REQUIRE(LocalNetwork::wait_until(
+      [&] {
+        auto response = http::request("127.0.0.1", moved, "GET", "/healthz", {}, 2s);
+        return response.ok() && response->status == 200;
+      },
+      30s));
+  CHECK_FALSE(network.get(0, "/healthz").has_value());  // Not on the port of the file.
+  CHECK(network.stop(0) == 0);
+  CHECK_THAT(network.log(0), Catch::Contains("stopped at height"));
+}
