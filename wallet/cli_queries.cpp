@@ -1,4 +1,6 @@
 // show, history, search, status, tx, party, validators: read-only queries of a node.
+#include <map>
+
 #include "registry/calendar.h"
 #include "wallet/cli_internal.h"
 #include "wallet/verify.h"
@@ -27,16 +29,44 @@ Rows object_rows(const json& object) {
   return rows;
 }
 
-std::string history_grid(const json& history) {
+// Readable names of signers by hex key: "KZ office" for the offices of the node's network, and
+// the names of this wallet's keys.
+using SignerNames = std::map<std::string, std::string>;
+
+// Best effort, for the human form only: a name that cannot be learnt leaves the key's first
+// digits in the table, and the query itself still succeeds.
+SignerNames signer_names(const Context& context) {
+  SignerNames names;
+  if (context.options.json) return names;
+  if (auto folder = context.key_folder(); folder) {
+    if (auto keys = folder->list(); keys)
+      for (const auto& entry : *keys)
+        if (entry.public_key) names[entry.public_key->hex()] = entry.name;
+  }
+  auto node = context.node();
+  if (!node) return names;
+  auto answer = node->get("/v1/validators");
+  if (!answer || !answer->is_object() || !answer->contains("validators")) return names;
+  for (const auto& office : (*answer)["validators"]) {
+    if (!office.is_object()) continue;
+    const std::string key = office.value("office_key", "");
+    if (!key.empty()) names[key] = office.value("code", "?") + " office";
+  }
+  return names;
+}
+
+std::string history_grid(const json& history, const SignerNames& names) {
   std::vector<std::vector<std::string>> rows;
   if (!history.is_array()) return {};
   for (const auto& entry : history) {
     const std::uint64_t time_ms = entry.value("time_ms", std::uint64_t{0});
     const std::string signer = entry.value("signer", "");
     const bool automatic = signer.find_first_not_of('0') == std::string::npos;
+    const auto named = names.find(signer);
     rows.push_back({text_of(entry.value("height", json())), utc_time_text(time_ms),
                     entry.value("type", ""), entry.value("category", ""),
-                    automatic ? "automatic" : signer.substr(0, 16)});
+                    automatic ? "automatic"
+                              : named != names.end() ? named->second : signer.substr(0, 16)});
   }
   return grid({"HEIGHT", "TIME", "EVENT", "CATEGORY", "SIGNER"}, rows);
 }
@@ -51,10 +81,11 @@ int query(Context& context, const std::string& target,
   return context.done(*answer, human(*answer));
 }
 
-std::string filing_text(const json& filing) {
+std::string filing_text(const json& filing, const SignerNames& names) {
   json state = filing;
   state.erase("history");
-  return table(object_rows(state)) + "\nhistory\n" + history_grid(filing.value("history", json()));
+  return table(object_rows(state)) + "\nhistory\n" +
+         history_grid(filing.value("history", json()), names);
 }
 
 std::string search_target(const QueryOptions& options) {
@@ -98,8 +129,10 @@ int history_command(Context& context, const QueryOptions& options) {
   if (options.height)
     return query(context, base + "/as-of?height=" + std::to_string(*options.height),
                  [](const json& as_of) { return table(object_rows(as_of.value("state", json()))); });
-  return query(context, base,
-               [](const json& filing) { return history_grid(filing.value("history", json())); });
+  const SignerNames names = signer_names(context);
+  return query(context, base, [&names](const json& filing) {
+    return history_grid(filing.value("history", json()), names);
+  });
 }
 
 }  // namespace
@@ -109,7 +142,9 @@ void add_query_commands(CLI::App& app, Context& context) {
   CLI::App* show = app.add_subcommand("show", "A filing: its state and history");
   show->add_option("FILING", options->number, "The filing number")->required();
   show->callback(runs(context, [&context, options] {
-    return query(context, "/v1/filings/" + url_encode(options->number), filing_text);
+    const SignerNames names = signer_names(context);
+    return query(context, "/v1/filings/" + url_encode(options->number),
+                 [&names](const json& filing) { return filing_text(filing, names); });
   }));
 
   CLI::App* history = app.add_subcommand("history", "A filing's history, or its state as of a date");

@@ -298,13 +298,18 @@ TEST_CASE("a confidential patent from filing to opposition through four nodes") 
       CHECK(event_types(history) == story);
       CHECK(history["history"] == shown["history"]);
     }
-    // The human form of the history names every event in order.
-    const Run table = wallet.run(wallet.query_node(), {"history", number});
+    // The human form of the history names every event in order, and its signers by the
+    // office's code or the wallet's key name.
+    const Run table = run_child({"--node", wallet.address(wallet.query_node()), "history", number},
+                                wallet.environment, wallet.directory.path());
+    REQUIRE(table.status == 0);
     std::size_t position = 0;
     for (const auto& type : story) {
       position = table.out.find(type, position);
       CHECK(position != std::string::npos);
     }
+    for (const auto* signer : {"KZ office", "applicant", "assignee", "opponent"})
+      CHECK(table.out.find(signer) != std::string::npos);
 
     // Before the grant's block it was published, not granted; before the assignment's block it
     // was granted and still the applicant's.
