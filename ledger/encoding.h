@@ -172,6 +172,11 @@ template <class T>
 void CEREAL_SAVE_FUNCTION_NAME(Writer& writer, const Bounded<std::vector<T>>& field) {
   check_length(field.value.size(), field.max, "list");
   CEREAL_SAVE_FUNCTION_NAME(writer, static_cast<std::uint32_t>(field.value.size()));
+  if constexpr (std::is_same_v<T, std::uint8_t>) {
+    // Bytes: the same encoding as one byte after another, written at once.
+    writer.write_raw(field.value.data(), field.value.size());
+    return;
+  }
   for (auto& element : field.value) {
     if constexpr (ByteString<T>) {
       PRIORA_ASSERT_MSG(field.element_max > 0, "a list of strings needs an element limit");
@@ -191,6 +196,10 @@ void CEREAL_LOAD_FUNCTION_NAME(Reader& reader, Bounded<std::vector<T>>& field) {
   if (count > reader.remaining()) throw EncodingError(ErrorKind::malformed, "input is truncated");
   field.value.clear();
   field.value.resize(count);
+  if constexpr (std::is_same_v<T, std::uint8_t>) {
+    reader.read_raw(field.value.data(), count);
+    return;
+  }
   for (auto& element : field.value) {
     if constexpr (ByteString<T>) {
       PRIORA_ASSERT_MSG(field.element_max > 0, "a list of strings needs an element limit");
