@@ -43,15 +43,27 @@ std::vector<Block> Engine::chain_for_peer(const SyncRequest& request) const {
   }
   const std::uint64_t lowest_held =
       upper.empty() ? request.have_height + 1 : upper.back()->header.height;
+  // Stops before the answer would grow past sync_response_bytes_max; the requester asks again
+  // from where it ends.
+  std::uint64_t bytes = 0;
+  auto fits = [&](const Block& block) {
+    const std::uint64_t size = encode(block).size();
+    if (!chain.empty() && bytes + size > sync_response_bytes_max) return false;
+    bytes += size;
+    return true;
+  };
   // Committed part: heights have_height+1 .. lowest_held-1 come from the application.
   for (std::uint64_t height = request.have_height + 1;
        height < lowest_held && chain.size() < config_.sync_blocks_max; ++height) {
     auto block = dependencies_.application.committed_block(height);
     if (!block) return {};
+    if (!fits(*block)) return chain;
     chain.push_back(std::move(*block));
   }
-  for (auto it = upper.rbegin(); it != upper.rend() && chain.size() < config_.sync_blocks_max; ++it)
+  for (auto it = upper.rbegin(); it != upper.rend() && chain.size() < config_.sync_blocks_max; ++it) {
+    if (!fits(**it)) break;
     chain.push_back(**it);
+  }
   return chain;
 }
 

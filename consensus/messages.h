@@ -22,6 +22,9 @@ namespace priora::consensus {
 
 // Blocks in one sync response, and the bytes of one encoded message.
 inline constexpr std::uint32_t sync_response_blocks_max = 1024;
+// Encoded blocks one sync response carries at most (beyond its first block), so that an answer
+// fits the peer transport's frame limit even when blocks are full.
+inline constexpr std::uint64_t sync_response_bytes_max = 8 * 1024 * 1024;
 inline constexpr std::uint32_t message_bytes_max = 64 * 1024 * 1024;
 
 struct ProposalSigningData {

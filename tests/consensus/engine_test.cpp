@@ -3,6 +3,7 @@
 
 #include "consensus/certificates.h"
 #include "consensus/config.h"
+#include "consensus/engine.h"
 #include "consensus/messages.h"
 #include "simulation_parts.h"
 
@@ -173,4 +174,49 @@ TEST_CASE("simulated storage loses exactly the unsynced tail on a crash") {
   CHECK(storage.load()->value().highest_voted_round == 4);
   storage.crash();
   CHECK(storage.load()->value().highest_voted_round == 3);
+}
+
+TEST_CASE("a sync answer stops short of sync_response_bytes_max when blocks are large") {
+  // A replica that committed 40 blocks of about 240 KB each answers a request for all of them.
+  simulation::SimulatedApplication application;
+  Hash parent;
+  for (std::uint64_t height = 1; height <= 40; ++height) {
+    Block block;
+    block.header.height = height;
+    block.header.parent_id = parent;
+    for (std::uint64_t i = 0; i < 4; ++i) {
+      Transaction transaction;
+      transaction.body = Bytes(60'000, static_cast<std::uint8_t>(height + i));
+      transaction.nonce = height * 10 + i;
+      block.transactions.push_back(transaction);
+    }
+    parent = block.id();
+    application.commit(block, CommitCertificate{});
+  }
+  const Keys keys = make_keys(4);
+  std::vector<Hash> secrets(4);
+  for (std::size_t i = 0; i < 4; ++i) secrets[i].bytes[0] = static_cast<std::uint8_t>(i + 1);
+  simulation::CheapSigner signer(secrets[0], std::string(chain));
+  simulation::CheapVerifier verifier(secrets, std::string(chain));
+  const std::uint64_t now_ms = 0;
+  simulation::SimulatedClock clock(&now_ms, 1'767'225'600'000, 0, 0);
+  simulation::SimulatedStorage storage;
+  auto engine = Engine::create(EngineConfig{}, {std::string(chain), 1'767'225'600'000, keys.validators, 0},
+                               {signer, verifier, clock, storage, application, application});
+  REQUIRE(engine.ok());
+  (*engine)->on_message(1, SyncRequest{parent, 0});
+  const EngineOutputs outputs = (*engine)->take_outputs();
+  std::optional<SyncResponse> response;
+  for (const auto& outgoing : outputs.messages)
+    if (const auto* sync = std::get_if<SyncResponse>(&outgoing.message)) response = *sync;
+  REQUIRE(response.has_value());
+  REQUIRE_FALSE(response->blocks.empty());
+  CHECK(response->blocks.size() < 40);
+  std::uint64_t bytes = 0;
+  for (std::size_t i = 0; i < response->blocks.size(); ++i) {
+    CHECK(response->blocks[i].header.height == i + 1);
+    bytes += encode(response->blocks[i]).size();
+  }
+  CHECK(bytes <= sync_response_bytes_max);
+  CHECK(encode_message(Message(*response))->size() < 10 * 1024 * 1024);  // A default peer frame.
 }
