@@ -19,6 +19,7 @@ inline constexpr std::size_t submit_transactions_max_default = 256;
 inline constexpr std::uint64_t submit_wait_ms_max_default = 60'000;
 // Transactions per gossip message between validators.
 inline constexpr std::uint32_t gossip_transactions_max = 256;
+inline constexpr std::uint64_t gossip_bytes_max = 4 * 1024 * 1024;
 
 struct NodeConfig {
   std::string office_code;

@@ -114,6 +114,30 @@ void Node::Impl::admit_gossip(ValidatorIndex from, Bytes payload) {
   if (added) boost::asio::post(consensus_context, [this] { transactions_available(); });
 }
 
+void Node::Impl::gossip_transactions(const std::vector<Transaction>& transactions) {
+  // Messages of at most gossip_transactions_max transactions and gossip_bytes_max bytes, so
+  // that each fits a peer frame.
+  TransactionBatch batch;
+  std::uint64_t bytes = 0;
+  auto flush = [&] {
+    if (batch.transactions.empty()) return;
+    Bytes payload{static_cast<std::uint8_t>(PeerChannel::transactions)};
+    const Bytes encoded = encode(batch);
+    payload.insert(payload.end(), encoded.begin(), encoded.end());
+    network->broadcast(std::move(payload));
+    batch.transactions.clear();
+    bytes = 0;
+  };
+  for (const auto& transaction : transactions) {
+    const std::uint64_t size = encode(transaction).size();
+    if (batch.transactions.size() == gossip_transactions_max || bytes + size > gossip_bytes_max)
+      flush();
+    batch.transactions.push_back(transaction);
+    bytes += size;
+  }
+  flush();
+}
+
 void Node::Impl::submit(const http::Request& request, http::Respond respond) {
   std::string code;
   auto parsed = parse_submit(request.body, config.submit_transactions_max,
@@ -141,10 +165,7 @@ void Node::Impl::submit(const http::Request& request, http::Respond respond) {
     waiter->results.push_back(std::move(result));
   }
   if (!gossip.transactions.empty()) {
-    Bytes payload{static_cast<std::uint8_t>(PeerChannel::transactions)};
-    const Bytes encoded = encode(gossip);
-    payload.insert(payload.end(), encoded.begin(), encoded.end());
-    network->broadcast(std::move(payload));
+    gossip_transactions(gossip.transactions);
     boost::asio::post(consensus_context, [this] { transactions_available(); });
   }
   if (!parsed->wait || waiter->waiting.empty()) return answer_waiter(*waiter, false);

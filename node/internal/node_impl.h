@@ -100,6 +100,7 @@ class Node::Impl {
   void submit(const http::Request& request, http::Respond respond);
   std::vector<Result<Admission>> admit(const std::vector<Transaction>& transactions);
   void admit_gossip(ValidatorIndex from, Bytes payload);
+  void gossip_transactions(const std::vector<Transaction>& transactions);
   void resolve_waiters(const std::vector<TransactionRecord>& records);
   http::Response status_response();
   http::Response metrics_response();
