@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "genesis/genesis.h"
+#include "ledger/json_text.h"
 
 namespace priora::genesis {
 namespace {
@@ -102,29 +103,11 @@ Result<Genesis> genesis_from_document(const Json& document) {
   return genesis;
 }
 
-// nlohmann keeps the last of two equal keys; a genesis with two values for one field is ambiguous.
-Result<Json> parse_without_duplicate_keys(std::string_view text) {
-  std::vector<std::set<std::string>> open_objects;
-  std::string repeated;
-  auto callback = [&](int, Json::parse_event_t event, Json& parsed) {
-    if (event == Json::parse_event_t::object_start) open_objects.emplace_back();
-    if (event == Json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
-    if (event == Json::parse_event_t::key && !open_objects.empty() &&
-        !open_objects.back().insert(parsed.get<std::string>()).second && repeated.empty())
-      repeated = parsed.get<std::string>();
-    return true;
-  };
-  Json document = Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return malformed("the file is not valid JSON");
-  if (!repeated.empty()) return malformed("the field \"" + repeated + "\" appears twice");
-  return document;
-}
-
 }  // namespace
 
 Result<Genesis> genesis_from_json(std::string_view text) {
-  auto document = parse_without_duplicate_keys(text);
-  if (!document) return document.error();
+  auto document = parse_json_without_repeated_keys(text, "the file");
+  if (!document) return malformed(document.error().message);
   auto genesis = genesis_from_document(*document);
   if (!genesis) return genesis.error();
   PRIORA_TRY(validate(*genesis));

@@ -1,5 +1,7 @@
 #include "ledger/evidence.h"
 
+#include "ledger/json_text.h"
+
 #include <algorithm>
 #include <concepts>
 #include <limits>
@@ -36,6 +38,8 @@ Json receipt_to_json(const Receipt& receipt) {
               {"event", to_hex(receipt.event)}};
 }
 
+}  // namespace
+
 Json header_to_json(const BlockHeader& header) {
   return Json{{"version", header.version},
               {"height", header.height},
@@ -65,6 +69,8 @@ Json certificate_to_json(const CommitCertificate& commit) {
                 {"commit_height", vote.commit_height}}},
               {"signatures", std::move(signatures)}};
 }
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Reading. Every error names the field by its path from the top of the bundle, e.g.
@@ -464,23 +470,10 @@ Result<Bundle> bundle_from_text(std::string_view text) {
     return make_error(ErrorKind::too_large, "the bundle is " + std::to_string(text.size()) +
                                                 " bytes, over the limit of " +
                                                 std::to_string(bundle_text_bytes_max));
-  // nlohmann keeps the last of two equal keys; a bundle with two receipts would show one
-  // verifier one receipt and another verifier the other, so a repeated key is refused.
-  std::vector<std::set<std::string>> open_objects;
-  std::string repeated;
-  auto callback = [&](int, Json::parse_event_t event, Json& parsed) {
-    if (event == Json::parse_event_t::object_start) open_objects.emplace_back();
-    if (event == Json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
-    if (event == Json::parse_event_t::key && !open_objects.empty() &&
-        !open_objects.back().insert(parsed.get<std::string>()).second && repeated.empty())
-      repeated = parsed.get<std::string>();
-    return true;
-  };
-  const Json json = Json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return make_error(ErrorKind::malformed, "the bundle is not valid JSON");
-  if (!repeated.empty())
-    return make_error(ErrorKind::malformed, "the field \"" + repeated + "\" appears twice");
-  return bundle_from_json(json);
+  // A bundle with two receipts would show one verifier one receipt and another the other.
+  auto json = parse_json_without_repeated_keys(text, "the bundle");
+  PRIORA_TRY(json);
+  return bundle_from_json(*json);
 }
 
 Result<Proven> verify(const Bundle& bundle, const TrustRoot& trust) {

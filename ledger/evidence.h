@@ -72,6 +72,10 @@ struct Proven {
 };
 
 nlohmann::json to_json(const Bundle& bundle);
+// The JSON forms of a header and of a commit certificate inside a bundle (the client API shows
+// blocks alike): every field, hashes and signatures in lower-case hex.
+nlohmann::json header_to_json(const BlockHeader& header);
+nlohmann::json certificate_to_json(const CommitCertificate& certificate);
 // Parses the JSON form. ErrorKind::malformed naming the field for a missing field, wrong type,
 // bad hex or wrong length; unknown fields are refused too. Checks no signature or proof.
 [[nodiscard]] Result<Bundle> bundle_from_json(const nlohmann::json& json);

@@ -1,4 +1,5 @@
 // The chain's endpoints: committed transactions with their records, blocks and validators.
+#include "ledger/evidence.h"
 #include "node/api_internal.h"
 
 namespace priora::node {
@@ -30,34 +31,9 @@ json event_json(const TransactionRecord& record) {
 }
 
 json header_json(const BlockHeader& header) {
-  return {{"id", header.id().hex()},
-          {"version", header.version},
-          {"height", header.height},
-          {"round", header.round},
-          {"time_ms", header.time_ms},
-          {"proposer", header.proposer},
-          {"parent_id", header.parent_id.hex()},
-          {"transactions_root", header.transactions_root.hex()},
-          {"transaction_count", header.transaction_count},
-          {"executed_height", header.executed_height},
-          {"log_size", header.log_size},
-          {"log_root", header.log_root.hex()},
-          {"state_root", header.state_root.hex()}};
-}
-
-json certificate_json(const CommitCertificate& commit) {
-  const VoteData& vote = commit.certificate.vote;
-  json signatures = json::array();
-  for (const auto& signature : commit.certificate.signatures)
-    signatures.push_back(
-        {{"validator", signature.validator}, {"signature", signature.signature.hex()}});
-  return {{"vote",
-           {{"block_id", vote.block_id.hex()},
-            {"round", vote.round},
-            {"height", vote.height},
-            {"commit_block_id", vote.commit_block_id.hex()},
-            {"commit_height", vote.commit_height}}},
-          {"signatures", signatures}};
+  json fields = evidence::header_to_json(header);
+  fields["id"] = header.id().hex();
+  return fields;
 }
 
 }  // namespace
@@ -121,7 +97,7 @@ http::Response block(const ApiContext& context, const http::Request& request,
     transactions.push_back(transaction.id().hex());
   return json_response(200, {{"height", *height},
                              {"header", header_json((*found)->header)},
-                             {"commit_certificate", certificate_json(**certificate)},
+                             {"commit_certificate", evidence::certificate_to_json(**certificate)},
                              {"executed", {{"log_size", (*executed)->log_size},
                                            {"log_root", (*executed)->log_root.hex()},
                                            {"state_root", (*executed)->state_root.hex()}}},
