@@ -157,8 +157,14 @@ void Engine::try_propose() {
   auto parent = blocks_.find(qc.vote.block_id);
   if (parent == blocks_.end()) return;  // A sync for it is under way.
   const std::set<Hash> excluded = uncommitted_transaction_ids(qc.vote.block_id);
+  // The QC that committed a block holding transactions reaches the other replicas only with the
+  // next proposal: it goes at once, so that they commit (and answer clients) without waiting
+  // for the idle interval.
+  const auto root = blocks_.find(root_id_);
+  const bool commit_unannounced = qc.vote.commit_block_id == root_id_ && root != blocks_.end() &&
+                                  !root->second.transactions.empty();
   const bool busy = dependencies_.transactions.has_transactions(excluded) ||
-                    chain_holds_uncommitted_transactions(qc.vote.block_id);
+                    chain_holds_uncommitted_transactions(qc.vote.block_id) || commit_unannounced;
   const std::uint64_t now = dependencies_.clock.now_ms();
   if (!busy && now < round_entered_at_ms_ + config_.empty_block_interval_ms) {
     outputs_.timers.push_back({TimerKind::propose, current_round_,

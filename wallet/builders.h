@@ -78,7 +78,6 @@ struct RevealSecret {
 };
 nlohmann::json to_json(const RevealSecret& secret);
 Result<RevealSecret> reveal_secret_from_json(const nlohmann::json& json);
-nlohmann::json content_to_json(const registry::FilingContent& content);
 Result<registry::FilingContent> content_from_json(const nlohmann::json& json);
 
 // Files in `folder`: saving replaces the file of the same transaction id.

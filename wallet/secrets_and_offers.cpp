@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "registry/calendar.h"
+#include "registry/registry.h"
 #include "wallet/builders.h"
 #include "wallet/files.h"
 
@@ -29,15 +30,6 @@ Result<std::string> text_field(const json& object, const char* name) {
 }
 
 }  // namespace
-
-json content_to_json(const FilingContent& content) {
-  json documents = json::array();
-  for (const auto& hash : content.documents) documents.push_back(hash.hex());
-  return {{"title", content.title},
-          {"abstract", content.abstract_text},
-          {"inventors", content.inventors},
-          {"documents", documents}};
-}
 
 Result<FilingContent> content_from_json(const json& object) {
   if (!object.is_object()) return malformed("content must be an object");
@@ -70,7 +62,7 @@ json to_json(const RevealSecret& secret) {
           {"filing_number", secret.filing_number},
           {"office", secret.office},
           {"salt", secret.salt.hex()},
-          {"content", content_to_json(secret.content)}};
+          {"content", registry::to_json(secret.content)}};
 }
 
 Result<RevealSecret> reveal_secret_from_json(const json& object) {
