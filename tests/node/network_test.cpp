@@ -209,6 +209,15 @@ TEST_CASE("four offices commit filings sent to different nodes and agree on the 
     const auto not_transaction = network.post(1, "/v1/txs", R"({"transactions": ["00ff"]})");
     CHECK(not_transaction->status == 400);
     CHECK(json_of(not_transaction)["error"]["code"] == "bad_transaction");
+    nlohmann::json too_many{{"transactions", std::vector<std::string>(257, "00")}};
+    const auto over_count = network.post(1, "/v1/txs", too_many.dump());
+    CHECK(over_count->status == 400);
+    CHECK_THAT(json_of(over_count)["error"]["message"].get<std::string>(), Catch::Contains("at most 256"));
+    const auto long_wait = network.post(
+        1, "/v1/txs",
+        nlohmann::json{{"transactions", {hex_of(replayed)}}, {"wait", true}, {"timeout_ms", 600'000}}.dump());
+    CHECK(long_wait->status == 400);
+    CHECK(json_of(long_wait)["error"]["code"] == "bad_request");
     const auto oversized = network.post(1, "/v1/txs", std::string(2 << 20, ' '));
     CHECK(oversized->status == 413);
     CHECK(json_of(oversized)["error"]["code"] == "payload_too_large");
