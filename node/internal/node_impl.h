@@ -10,7 +10,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -135,9 +134,6 @@ class Node::Impl {
   std::thread api_thread;
   std::uint16_t bound_api_port = 0;
   std::atomic<bool> stopping{false};
-  std::mutex stop_mutex;
-  std::condition_variable stopped_signal;
-  bool stopped = false;
 
   mutable std::mutex status_mutex;
   NodeStatus status;
