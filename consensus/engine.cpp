@@ -63,6 +63,7 @@ ValidatorIndex Engine::leader_of(std::uint64_t round) const {
 }
 
 void Engine::start() {
+  begin_step();
   round_entered_at_ms_ = dependencies_.clock.now_ms();
   arm_round_timer();
   // Re-send what was signed before a restart, unchanged, in case it never left.
@@ -73,8 +74,11 @@ void Engine::start() {
   if (!knows_block(safety_.highest_qc.vote.block_id))
     start_sync(safety_.highest_qc.vote.block_id, safety_.highest_qc.vote.height,
                leader_of(current_round_));
+  else  // Stored blocks it commits that the application lost in a crash run again now.
+    try_commit(safety_.highest_qc, leader_of(current_round_));
   try_propose();
   drain_self_inbox();
+  finish_step();
 }
 
 void Engine::on_message(ValidatorIndex from, const Message& message) {
@@ -82,8 +86,10 @@ void Engine::on_message(ValidatorIndex from, const Message& message) {
     ++counters_.invalid_messages_dropped;
     return;
   }
+  begin_step();
   dispatch(from, message);
   drain_self_inbox();
+  finish_step();
 }
 
 void Engine::dispatch(ValidatorIndex from, const Message& message) {
@@ -109,6 +115,7 @@ void Engine::drain_self_inbox() {
 }
 
 void Engine::on_timer(const TimerRequest& timer) {
+  begin_step();
   switch (timer.kind) {
     case TimerKind::round_timeout:
       if (timer.round == current_round_ && timer.fire_at_ms == round_timer_fire_at_ms_)
@@ -130,11 +137,26 @@ void Engine::on_timer(const TimerRequest& timer) {
       break;
   }
   drain_self_inbox();
+  finish_step();
 }
 
 void Engine::on_transactions_available() {
+  begin_step();
   try_propose();
   drain_self_inbox();
+  finish_step();
+}
+
+void Engine::on_executed() {
+  begin_step();
+  if (awaiting_execution_) {
+    const Proposal proposal = std::move(*awaiting_execution_);
+    awaiting_execution_.reset();
+    if (proposal.block.header.round == current_round_ && blocks_.contains(proposal.block.id()))
+      maybe_vote(proposal);
+  }
+  drain_self_inbox();
+  finish_step();
 }
 
 EngineOutputs Engine::take_outputs() {

@@ -102,6 +102,9 @@ class Engine {
   void on_timer(const TimerRequest& timer);
   // The mempool has new transactions: a leader waiting on an idle chain proposes now.
   void on_transactions_available();
+  // The application executed further (CommitTarget::executed_height() moved): a proposal that
+  // waits for it is voted on now.
+  void on_executed();
   // Everything produced since the last call, in order.
   EngineOutputs take_outputs();
 
@@ -167,7 +170,13 @@ class Engine {
   void local_timeout();
   void add_vote(const Vote& vote);
   void add_timeout(const Timeout& timeout);
+  // Writes the safety state; the step's one sync happens in finish_step().
   [[nodiscard]] bool persist_safety_state();
+  // Every input is one step: begin_step() notes where its messages start, finish_step() syncs
+  // what the step wrote (safety state, blocks) once, before any of its messages can leave
+  // through take_outputs(), and withholds them all if the sync fails.
+  void begin_step();
+  void finish_step();
 
   // Sync.
   void start_sync(const Hash& block_id, std::uint64_t height, ValidatorIndex peer);
@@ -210,10 +219,14 @@ class Engine {
   std::set<Hash> verified_certificates_;
 
   std::optional<std::pair<ValidatorIndex, Proposal>> pending_proposal_;
+  // A proposal of the current round naming an executed state this replica has not reached yet.
+  std::optional<Proposal> awaiting_execution_;
   std::optional<SyncState> sync_;
 
   std::deque<Message> self_inbox_;
   EngineOutputs outputs_;
+  std::size_t step_first_message_ = 0;
+  bool step_sync_due_ = false;
   EngineCounters counters_;
 };
 

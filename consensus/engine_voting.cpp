@@ -56,7 +56,14 @@ void Engine::maybe_vote(const Proposal& proposal) {
                                        safety_.highest_voted_round);
   const bool time_acceptable =
       header.time_ms <= dependencies_.clock.now_ms() + config_.max_clock_skew_ms;
-  if (!rule_holds || !time_acceptable || !check_executed_state(header, parent.header).ok()) {
+  const Status executed = check_executed_state(header, parent.header);
+  if (rule_holds && time_acceptable && !executed.ok() &&
+      executed.error().kind == ErrorKind::unavailable) {
+    // This replica has not executed as far as the header names yet: vote once it has.
+    awaiting_execution_ = proposal;
+    return;
+  }
+  if (!rule_holds || !time_acceptable || !executed.ok()) {
     ++counters_.votes_refused;
     return;
   }
@@ -84,11 +91,25 @@ bool Engine::persist_safety_state() {
     written.highest_voted_round = 0;
     written.last_vote.reset();
   }
-  if (!dependencies_.storage.write(written).ok() || !dependencies_.storage.sync().ok()) {
+  if (!dependencies_.storage.write(written).ok()) {
     ++counters_.storage_failures;
     return false;
   }
+  step_sync_due_ = true;
   return true;
+}
+
+void Engine::begin_step() {
+  step_first_message_ = outputs_.messages.size();
+  step_sync_due_ = false;
+}
+
+void Engine::finish_step() {
+  if (!step_sync_due_) return;
+  step_sync_due_ = false;
+  if (dependencies_.storage.sync().ok()) return;
+  ++counters_.storage_failures;
+  outputs_.messages.resize(step_first_message_);
 }
 
 void Engine::handle_vote(ValidatorIndex from, const Vote& vote) {
@@ -196,8 +217,11 @@ Block Engine::build_block(const Block& parent) {
   header.parent_id = parent.id();
   header.transaction_count = static_cast<std::uint32_t>(block.transactions.size());
   header.transactions_root = block.compute_transactions_root();
-  // Execution follows commit: name the highest executed block, never below the parent's.
-  const std::uint64_t executed = std::min(dependencies_.application.executed_height(), header.height - 1);
+  // Execution follows commit: name the highest executed block, never below the parent's, and
+  // not the block committed last, which replicas may be executing still (they vote only once
+  // they have executed as far as a header names).
+  std::uint64_t executed = std::min(dependencies_.application.executed_height(), header.height - 1);
+  if (committed_height_ > 0) executed = std::min(executed, committed_height_ - 1);
   if (executed <= parent.header.executed_height && parent.header.height > 0) {
     header.executed_height = parent.header.executed_height;
     header.log_size = parent.header.log_size;

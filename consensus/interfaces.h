@@ -117,20 +117,23 @@ class TransactionSource {
   virtual bool has_transactions(const std::set<Hash>& excluded) const = 0;
 };
 
-// The replicated application as consensus sees it. Commit reaches it synchronously: the engine
-// calls commit() for each committed block in height order, and reads executed states to fill
-// and check block headers.
+// The replicated application as consensus sees it. The engine hands it each committed block in
+// height order; the application may execute them later, on a thread of its own: it says how far
+// it got with executed_height(), and its host calls Engine::on_executed() when that moves. Block
+// headers name executed states the proposer holds; a replica votes once it has executed as far
+// as the header says.
 class CommitTarget {
  public:
   virtual ~CommitTarget() = default;
-  // Executes and stores `block` (height = last executed + 1); returns the state after it.
-  // `certificate` commits this block or a descendant of it.
-  virtual ExecutedState commit(const Block& block, const CommitCertificate& certificate) = 0;
+  // Takes `block` (height = the last block handed over + 1) to execute and store. `certificate`
+  // commits this block or a descendant of it.
+  virtual void commit(const Block& block, const CommitCertificate& certificate) = 0;
   // The state after the block at `height` (0: before any block), or nullopt when not executed.
   virtual std::optional<ExecutedState> executed_state_at(std::uint64_t height) const = 0;
-  // The last executed (committed) height.
+  // The last executed height (at most the last block handed over).
   virtual std::uint64_t executed_height() const = 0;
-  // A committed block, to serve peers that sync and to restart from; nullopt above the tip.
+  // A committed block handed over (executed or not), to serve peers that sync and to restart
+  // from; nullopt above the last one.
   virtual std::optional<Block> committed_block(std::uint64_t height) const = 0;
 };
 

@@ -131,6 +131,7 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   if (code != 0) return lmdb_error(code, "mdb_env_set_mapsize");
   unsigned flags = MDB_NOTLS;
   if (!options.durable) flags |= MDB_NOSYNC;
+  if (!options.meta_sync) flags |= MDB_NOMETASYNC;
   code = mdb_env_open(store->environment_, options.path.c_str(), flags, 0600);
   if (code != 0) return lmdb_error(code, "cannot open store at " + options.path);
   // An existing store may already be larger than the initial map size.
@@ -174,17 +175,8 @@ Status Store::sync() {
   return code == 0 ? Status{} : lmdb_error(code, "mdb_env_sync");
 }
 
-Status Store::update(const std::function<Status(WriteTransaction&)>& body, Flush flush) {
+Status Store::update(const std::function<Status(WriteTransaction&)>& body) {
   std::lock_guard writer(writer_mutex_);
-  const bool defer = flush == Flush::with_next_durable_write && options_.durable;
-  if (defer) mdb_env_set_flags(environment_, MDB_NOSYNC, 1);
-  struct RestoreSync {
-    MDB_env* environment;
-    bool active;
-    ~RestoreSync() {
-      if (active) mdb_env_set_flags(environment, MDB_NOSYNC, 0);
-    }
-  } restore{environment_, defer};
   for (;;) {
     std::shared_lock lock(map_mutex_);
     MDB_txn* raw = nullptr;

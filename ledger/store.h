@@ -33,6 +33,10 @@ struct StoreOptions {
   std::size_t map_size_bytes_max = std::size_t{1} << 40;
   unsigned databases_max = 64;
   bool durable = true;  // false skips fsync on commit (tests and benchmarks only).
+  // false: a commit flushes its own pages but leaves its meta page to the next commit (or
+  // sync()): one flush per commit instead of two. A system crash may then undo the last commit,
+  // never more, and never leaves the store inconsistent (LMDB's MDB_NOMETASYNC).
+  bool meta_sync = true;
 };
 
 // A named database handle, valid for the life of the Store that opened it.
@@ -109,17 +113,13 @@ class Store {
   Result<Database> database(std::string_view name);
 
   Result<ReadTransaction> read() const;
-  // When a committed write transaction reaches the disk.
-  enum class Flush {
-    now,  // fsync before update() returns (when the store is durable).
-    // Left in the page cache: a process crash keeps it, a system crash may undo it. The next
-    // update with Flush::now, or sync(), makes it durable together with everything before it.
-    with_next_durable_write,
-  };
-  // Runs `body` in one write transaction and commits it; see the class comment for retries.
-  Status update(const std::function<Status(WriteTransaction&)>& body, Flush flush = Flush::now);
+  // Runs `body` in one write transaction and commits it (durably, when the store is durable);
+  // see the class comment for retries.
+  Status update(const std::function<Status(WriteTransaction&)>& body);
   // Makes every committed write transaction durable.
   Status sync();
+  // Whether a commit is durable when update() returns, or only once the next one is.
+  bool commits_durable_at_once() const { return options_.durable && options_.meta_sync; }
 
   // Bytes in use by the data file, and the current map size.
   std::size_t used_bytes() const;
@@ -136,7 +136,7 @@ class Store {
   // Readers and the writer hold it shared; growing the map takes it exclusively, since LMDB
   // allows mdb_env_set_mapsize only while no transaction is active in the process.
   mutable std::shared_mutex map_mutex_;
-  // Serialises writers, so that a deferred flush (an environment flag) covers only its own.
+  // Serialises this process's writers (LMDB allows one write transaction at a time).
   std::mutex writer_mutex_;
 };
 

@@ -7,10 +7,9 @@ namespace priora::node {
 
 Result<std::unique_ptr<Executor>> Executor::open(Store& store, registry::Registry& registry,
                                                  const ChainStore& chain, Mempool& mempool,
-                                                 VerifierPool& verifiers, Listener listener,
-                                                 FatalHandler fatal) {
-  std::unique_ptr<Executor> executor(new Executor(store, registry, chain, mempool, verifiers,
-                                                  std::move(listener), std::move(fatal)));
+                                                 VerifierPool& verifiers, Listeners listeners) {
+  std::unique_ptr<Executor> executor(
+      new Executor(store, registry, chain, mempool, verifiers, std::move(listeners)));
   auto read = store.read();
   PRIORA_TRY(read);
   auto chain_height = chain.height(*read);
@@ -22,17 +21,79 @@ Result<std::unique_ptr<Executor>> Executor::open(Store& store, registry::Registr
     return make_error(ErrorKind::corruption,
                       "the chain store is at height " + std::to_string(*chain_height) +
                           " but the registry at " + std::to_string(executed->height));
-  executor->height_ = *chain_height;
+  executor->handed_over_height_ = *chain_height;
+  executor->visible_height_ = *chain_height;
+  executor->executed_height_ = *chain_height;
+  executor->durable_height_ = *chain_height;
+  executor->thread_ = std::thread([raw = executor.get()] { raw->run(); });
   return executor;
 }
 
-std::vector<CommittedTransaction> Executor::checked_transactions(const Block& block) {
+Executor::~Executor() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Executor::commit(const Block& block, const CommitCertificate& certificate) {
+  const std::uint64_t height = block.header.height;
+  PRIORA_ASSERT(height == handed_over_height_ + 1);
+  auto job = std::make_shared<Job>();
+  job->block = block;
+  job->certificate = certificate;
+  // The pool vouches for the signatures it checked only while it holds the transactions.
+  job->verified.reserve(block.transactions.size());
+  for (const Transaction& transaction : block.transactions)
+    job->verified.push_back(mempool_.holds_verified(transaction));
+  mempool_.hand_over(block, height);
+  {
+    std::lock_guard lock(mutex_);
+    recent_.insert_or_assign(height, Recent{block, std::nullopt});
+    jobs_.push_back(std::move(job));
+  }
+  handed_over_height_ = height;
+  changed_.notify_all();
+}
+
+void Executor::run() {
+  for (;;) {
+    std::vector<std::shared_ptr<Job>> jobs;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;  // Stopping, and everything handed over is committed.
+      jobs.assign(jobs_.begin(), jobs_.end());
+    }
+    execute(jobs);
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(jobs.size()));
+    }
+    changed_.notify_all();
+  }
+}
+
+Status Executor::wait_durable() {
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return jobs_.empty(); });
+  }
+  PRIORA_TRY(store_.sync());
+  durable_height_ = executed_height_.load();
+  return {};
+}
+
+std::vector<CommittedTransaction> Executor::checked_transactions(const Job& job) {
+  const Block& block = job.block;
   std::vector<CommittedTransaction> committed(block.transactions.size());
   std::vector<const Transaction*> unverified;
   std::vector<std::size_t> positions;
   for (std::size_t i = 0; i < block.transactions.size(); ++i) {
     committed[i].transaction = &block.transactions[i];
-    if (mempool_.holds_verified(block.transactions[i])) {
+    if (job.verified[i]) {
       committed[i].signature_valid = true;
     } else {
       unverified.push_back(&block.transactions[i]);
@@ -45,37 +106,79 @@ std::vector<CommittedTransaction> Executor::checked_transactions(const Block& bl
   return committed;
 }
 
-ExecutedState Executor::commit(const Block& block, const CommitCertificate& certificate) {
-  PRIORA_ASSERT(block.header.height == height_.load() + 1);
-  const std::vector<CommittedTransaction> transactions = checked_transactions(block);
-  const BlockContext context{block.header.height, block.header.time_ms, block.id()};
-  ExecutionResult result;
-  const Status status = store_.update([&](WriteTransaction& write) -> Status {
-    auto executed = registry_.execute_block(write, context, transactions);
-    PRIORA_TRY(executed);
-    result = std::move(executed).value();
-    const std::uint64_t first_leaf = result.state.log_size - result.receipts.size();
-    return chain_.append(write, block, certificate, result.receipts, first_leaf);
-  }, Store::Flush::with_next_durable_write);
-  if (!status.ok()) {
-    fatal_(status.error());
-    return executed_state_at(height_.load()).value_or(ExecutedState{});
+Status Executor::execute_one(WriteTransaction& write, Job& job) {
+  const Block& block = job.block;
+  const std::uint64_t height = block.header.height;
+  const std::vector<CommittedTransaction> transactions = checked_transactions(job);
+  auto executed = registry_.execute_block(write, {height, block.header.time_ms, block.id()},
+                                          transactions);
+  PRIORA_TRY(executed);
+  job.result = std::move(executed).value();
+  const std::uint64_t first_leaf = job.result.state.log_size - job.result.receipts.size();
+  PRIORA_TRY(chain_.append(write, block, job.certificate, job.result.receipts, first_leaf));
+  // The body runs again when the map must grow; the block executes to the same result, and the
+  // rest of the node hears of it once.
+  if (job.executed) return {};
+  std::map<PublicKey, std::uint64_t> next_nonces;
+  for (const Transaction& transaction : block.transactions) {
+    if (next_nonces.contains(transaction.signer)) continue;
+    auto next = registry_.next_nonce(write, transaction.signer);
+    PRIORA_TRY(next);
+    next_nonces.emplace(transaction.signer, *next);
   }
-  height_ = block.header.height;
-  committed_transactions_ += block.transactions.size();
-  mempool_.remove_committed(block);
-  if (listener_) {
-    CommittedBlockEvent event{block, {}, result.state};
+  mempool_.remove_executed(next_nonces, height);
+  {
+    std::lock_guard lock(mutex_);
+    recent_.at(height).state = job.result.state;
+  }
+  executed_height_ = height;
+  job.executed = true;
+  if (listeners_.executed) listeners_.executed();
+  return {};
+}
+
+void Executor::execute(const std::vector<std::shared_ptr<Job>>& jobs) {
+  const Status status = store_.update([&](WriteTransaction& write) -> Status {
+    for (const auto& job : jobs) PRIORA_TRY(execute_one(write, *job));
+    return Status{};
+  });
+  if (!status.ok()) {
+    listeners_.fatal(status.error());
+    return;
+  }
+  const std::uint64_t height = jobs.back()->block.header.height;
+  // With a store that leaves each commit's meta page to the next commit, this commit made the
+  // previous one durable.
+  durable_height_ = store_.commits_durable_at_once() ? height : visible_height_;
+  visible_height_ = height;
+  {
+    std::lock_guard lock(mutex_);
+    recent_.erase(recent_.begin(), recent_.upper_bound(height));
+  }
+  mempool_.forget_committed_up_to(height);
+  for (const auto& job : jobs) {
+    committed_transactions_ += job->block.transactions.size();
+    if (!listeners_.stored) continue;
+    const ExecutionResult& result = job->result;
+    CommittedBlockEvent event{job->block, {}, result.state};
     const std::uint64_t first_leaf = result.state.log_size - result.receipts.size();
     for (std::size_t i = 0; i < result.receipts.size(); ++i)
-      event.records.push_back(TransactionRecord{block.header.height, static_cast<std::uint32_t>(i),
-                                                first_leaf + i, result.receipts[i]});
-    listener_(event);
+      event.records.push_back(TransactionRecord{job->block.header.height,
+                                                static_cast<std::uint32_t>(i), first_leaf + i,
+                                                result.receipts[i]});
+    listeners_.stored(event);
   }
-  return result.state;
 }
 
 std::optional<ExecutedState> Executor::executed_state_at(std::uint64_t height) const {
+  {
+    std::lock_guard lock(mutex_);
+    auto found = recent_.find(height);
+    if (found != recent_.end()) {
+      if (found->second.state) return found->second.state;
+      return std::nullopt;  // Handed over, not executed yet.
+    }
+  }
   auto read = store_.read();
   if (!read.ok()) return std::nullopt;
   auto state = registry_.executed_state_at(*read, height);
@@ -84,6 +187,11 @@ std::optional<ExecutedState> Executor::executed_state_at(std::uint64_t height) c
 }
 
 std::optional<Block> Executor::committed_block(std::uint64_t height) const {
+  {
+    std::lock_guard lock(mutex_);
+    auto found = recent_.find(height);
+    if (found != recent_.end()) return found->second.block;
+  }
   auto read = store_.read();
   if (!read.ok()) return std::nullopt;
   auto block = chain_.block(*read, height);

@@ -7,21 +7,33 @@
 // a block or none of it; on start the node resumes after the last block it holds, so nothing
 // committed is lost and nothing is applied twice.
 //
-// The block's write transaction is not fsynced on its own: the safety storage's next sync (before
-// this node signs anything again) flushes it with everything else, which saves one fsync per
-// block on the path of every commit. A process crash loses nothing (the page cache holds it); a
-// system crash may undo the blocks executed since the node last signed, which it then fetches
-// again from its peers like any block it missed. A clean stop syncs the store.
+// Execution has a thread of its own, so that neither the execution nor the disk flush of the
+// state is on the path of votes and proposals. commit() (the consensus thread) hands the block
+// over and returns: the block leaves the mempool at once, and is served to syncing peers from
+// memory. The execution thread executes every block handed over so far in one write
+// transaction; after each block it tells the engine (`executed`: the host calls
+// Engine::on_executed, and the engine reads the new state with executed_state_at), then commits
+// the transaction (one flush) and answers waiting clients (`stored`). So clients are answered,
+// and the store's readers see a block, only once its transaction is committed. A crash in
+// between loses the block from this store only: the consensus store keeps every block above
+// durable_height() (the safety storage forgets no higher), so on restart the node commits it
+// again from there, or fetches it from its peers.
 //
 // A store that fails at commit (a full disk) cannot be worked around: the node logs it and stops,
 // its database intact.
 //
-// Threads: commit() and the CommitTarget reads run on the consensus thread; committed_height()
-// may be read from any thread.
+// Threads: commit() and the CommitTarget reads run on the consensus thread; the heights and
+// committed_transactions() may be read from any thread.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "consensus/interfaces.h"
 #include "node/chain_store.h"
@@ -31,7 +43,7 @@
 
 namespace priora::node {
 
-// What a commit tells the rest of the node (waiting clients, metrics).
+// What a durable commit tells the rest of the node (waiting clients, metrics).
 struct CommittedBlockEvent {
   Block block;
   std::vector<TransactionRecord> records;
@@ -40,36 +52,70 @@ struct CommittedBlockEvent {
 
 class Executor final : public consensus::CommitTarget {
  public:
-  using Listener = std::function<void(const CommittedBlockEvent&)>;
-  using FatalHandler = std::function<void(const Error&)>;
+  struct Listeners {
+    std::function<void()> executed;                          // The execution thread went further.
+    std::function<void(const CommittedBlockEvent&)> stored;   // A block is committed in the store.
+    std::function<void(const Error&)> fatal;                  // The store failed; must not return.
+  };
 
   [[nodiscard]] static Result<std::unique_ptr<Executor>> open(
       Store& store, registry::Registry& registry, const ChainStore& chain, Mempool& mempool,
-      VerifierPool& verifiers, Listener listener, FatalHandler fatal);
+      VerifierPool& verifiers, Listeners listeners);
+  // Executes and commits what was handed over, then stops the execution thread.
+  ~Executor() override;
 
-  ExecutedState commit(const Block& block, const CommitCertificate& certificate) override;
+  void commit(const Block& block, const CommitCertificate& certificate) override;
   std::optional<ExecutedState> executed_state_at(std::uint64_t height) const override;
-  std::uint64_t executed_height() const override { return height_.load(); }
+  std::uint64_t executed_height() const override { return executed_height_.load(); }
   std::optional<Block> committed_block(std::uint64_t height) const override;
 
+  // The highest block whose write transaction is durable in the store.
+  std::uint64_t durable_height() const { return durable_height_.load(); }
+  // Returns once every block handed over is durable. Only when nothing calls commit() any more.
+  [[nodiscard]] Status wait_durable();
   std::uint64_t committed_transactions() const { return committed_transactions_.load(); }
 
  private:
+  struct Job {
+    Block block;
+    CommitCertificate certificate;
+    std::vector<bool> verified;  // Per transaction: the mempool had checked its signature.
+    bool executed = false;
+    ExecutionResult result;
+  };
+  // Blocks handed over and not yet durable: the engine's reads and syncing peers need them.
+  struct Recent {
+    Block block;
+    std::optional<ExecutedState> state;
+  };
+
   Executor(Store& store, registry::Registry& registry, const ChainStore& chain, Mempool& mempool,
-           VerifierPool& verifiers, Listener listener, FatalHandler fatal)
+           VerifierPool& verifiers, Listeners listeners)
       : store_(store), registry_(registry), chain_(chain), mempool_(mempool),
-        verifiers_(verifiers), listener_(std::move(listener)), fatal_(std::move(fatal)) {}
-  std::vector<CommittedTransaction> checked_transactions(const Block& block);
+        verifiers_(verifiers), listeners_(std::move(listeners)) {}
+  void run();
+  void execute(const std::vector<std::shared_ptr<Job>>& jobs);
+  Status execute_one(WriteTransaction& write, Job& job);
+  std::vector<CommittedTransaction> checked_transactions(const Job& job);
 
   Store& store_;
   registry::Registry& registry_;
   const ChainStore& chain_;
   Mempool& mempool_;
   VerifierPool& verifiers_;
-  Listener listener_;
-  FatalHandler fatal_;
-  std::atomic<std::uint64_t> height_{0};
+  Listeners listeners_;
+  std::uint64_t handed_over_height_ = 0;  // The consensus thread's.
+  std::uint64_t visible_height_ = 0;      // Committed in the store (the execution thread's).
+  std::atomic<std::uint64_t> executed_height_{0};
+  std::atomic<std::uint64_t> durable_height_{0};
   std::atomic<std::uint64_t> committed_transactions_{0};
+
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::deque<std::shared_ptr<Job>> jobs_;  // Handed over, not yet committed in the store.
+  std::map<std::uint64_t, Recent> recent_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 }  // namespace priora::node

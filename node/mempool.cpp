@@ -1,6 +1,7 @@
 // The mempool; see mempool.h.
 #include "node/mempool.h"
 
+#include <algorithm>
 #include <string>
 
 namespace priora::node {
@@ -29,6 +30,17 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
   if (entries_.contains(id))
     return make_error(ErrorKind::refused, "duplicate: a transaction with this id and another "
                                           "signature is pending");
+  // The store may not show the last committed blocks yet.
+  if (committed_ids_.contains(id))
+    return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
+                                              std::to_string(transaction.nonce) +
+                                              " is used by this very transaction, committed");
+  if (auto used = committed_nonces_.find(transaction.signer);
+      used != committed_nonces_.end() && used->second.executed && transaction.nonce < used->second.next)
+    return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
+                                              std::to_string(transaction.nonce) +
+                                              " is used; next is " +
+                                              std::to_string(used->second.next));
   auto& nonces = by_signer_[transaction.signer];
   if (nonces.contains(transaction.nonce))
     return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
@@ -62,6 +74,8 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
     if (found != expected.end()) return found->second;
     auto committed = registry_.next_nonce(*read, signer);
     std::uint64_t next = committed.ok() ? *committed : 1;
+    if (auto used = committed_nonces_.find(signer); used != committed_nonces_.end())
+      next = std::max(next, used->second.next);
     const auto& nonces = by_signer_.at(signer);
     for (auto it = nonces.find(next); it != nonces.end() && it->first == next &&
                                       excluded.contains(it->second);
@@ -136,24 +150,38 @@ void Mempool::erase_locked(const Hash& id) {
   entries_.erase(found);
 }
 
-void Mempool::remove_committed(const Block& block) {
-  auto read = store_.read();
+void Mempool::hand_over(const Block& block, std::uint64_t height) {
   std::lock_guard lock(mutex_);
-  std::set<PublicKey> signers;
   for (const Transaction& transaction : block.transactions) {
-    erase_locked(transaction.id());
-    signers.insert(transaction.signer);
+    const Hash id = transaction.id();
+    erase_locked(id);
+    committed_ids_.insert_or_assign(id, height);
+    UsedNonces& used = committed_nonces_[transaction.signer];
+    used.next = std::max(used.next, transaction.nonce + 1);
+    used.height = height;
+    used.executed = false;
   }
-  if (!read.ok()) return;
-  for (const PublicKey& signer : signers) {
-    auto next = registry_.next_nonce(*read, signer);
+}
+
+void Mempool::remove_executed(const std::map<PublicKey, std::uint64_t>& next_nonces,
+                              std::uint64_t height) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [signer, next] : next_nonces) {
+    UsedNonces& used = committed_nonces_[signer];
+    if (used.height <= height) used = UsedNonces{next, height, true};  // Else a later block's.
     auto pending = by_signer_.find(signer);
-    if (!next.ok() || pending == by_signer_.end()) continue;
-    std::vector<Hash> used;
-    for (auto it = pending->second.begin(); it != pending->second.end() && it->first < *next; ++it)
-      used.push_back(it->second);
-    for (const Hash& id : used) erase_locked(id);
+    if (pending == by_signer_.end()) continue;
+    std::vector<Hash> stale;
+    for (auto it = pending->second.begin(); it != pending->second.end() && it->first < next; ++it)
+      stale.push_back(it->second);
+    for (const Hash& id : stale) erase_locked(id);
   }
+}
+
+void Mempool::forget_committed_up_to(std::uint64_t height) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(committed_nonces_, [&](const auto& entry) { return entry.second.height <= height; });
+  std::erase_if(committed_ids_, [&](const auto& entry) { return entry.second <= height; });
 }
 
 std::optional<std::uint64_t> Mempool::highest_nonce(const PublicKey& signer) const {

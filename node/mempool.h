@@ -49,8 +49,15 @@ class Mempool final : public consensus::TransactionSource {
   // True when this very transaction (id and signature) is pending: its signature was verified.
   bool holds_verified(const Transaction& transaction) const;
   bool contains(const Hash& id) const;
-  // Removes the block's transactions and every pending one whose nonce is now used.
-  void remove_committed(const Block& block);
+  // A block at `height` is committed (handed to execution): its transactions leave the pool, a
+  // replay of one of them is refused, and blocks skip the nonces it carries, until the store
+  // shows it (forget_committed_up_to).
+  void hand_over(const Block& block, std::uint64_t height);
+  // The block at `height` is executed: `next_nonces` holds the next nonce of each of its signers
+  // after it. Pending transactions whose nonce it used up leave the pool; those nonces are
+  // refused until the store shows the block.
+  void remove_executed(const std::map<PublicKey, std::uint64_t>& next_nonces, std::uint64_t height);
+  void forget_committed_up_to(std::uint64_t height);
   // The highest pending nonce of `signer`, if it has any pending transaction.
   std::optional<std::uint64_t> highest_nonce(const PublicKey& signer) const;
 
@@ -74,6 +81,15 @@ class Mempool final : public consensus::TransactionSource {
   std::map<Hash, Entry> entries_;
   std::map<std::uint64_t, Hash> arrival_;  // sequence -> id
   std::map<PublicKey, std::map<std::uint64_t, Hash>> by_signer_;  // signer -> nonce -> id
+  // Of blocks committed but not yet in the store: each signer's next nonce (exact once the block
+  // is executed, before that the block's highest nonce + 1) and the transactions' ids.
+  struct UsedNonces {
+    std::uint64_t next = 0;
+    std::uint64_t height = 0;
+    bool executed = false;
+  };
+  std::map<PublicKey, UsedNonces> committed_nonces_;
+  std::map<Hash, std::uint64_t> committed_ids_;  // id -> height
   std::uint64_t bytes_ = 0;
   std::uint64_t next_sequence_ = 0;
 };

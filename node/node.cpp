@@ -70,6 +70,8 @@ Status Node::Impl::open() {
   StoreOptions options;
   options.path = config.data_dir.string();
   options.map_size_bytes_initial = config.store_map_bytes_initial;
+  // One flush per block: the consensus store keeps a block until its commit here is durable.
+  options.meta_sync = false;
   auto opened = Store::open(options);
   PRIORA_TRY(opened);
   store = std::move(opened).value();
@@ -87,16 +89,27 @@ Status Node::Impl::open() {
   auto opened_chain = ChainStore::open(*store);
   PRIORA_TRY(opened_chain);
   chain.emplace(*opened_chain);
-  auto opened_safety = LmdbSafetyStorage::open(*store);
+  StoreOptions consensus_options;
+  consensus_options.path = (config.data_dir / consensus_store_folder).string();
+  consensus_options.map_size_bytes_initial = consensus_store_map_bytes_initial;
+  auto opened_consensus_store = Store::open(consensus_options);
+  PRIORA_TRY(opened_consensus_store);
+  consensus_store = std::move(opened_consensus_store).value();
+  auto opened_safety = LmdbSafetyStorage::open(
+      *consensus_store, [this] { return executor ? executor->durable_height() : 0; });
   PRIORA_TRY(opened_safety);
   safety = std::move(opened_safety).value();
 
   verifiers = std::make_unique<VerifierPool>(config.verifier_threads);
   mempool = std::make_unique<Mempool>(*store, *registry, config.mempool);
-  auto opened_executor = Executor::open(
-      *store, *registry, *chain, *mempool, *verifiers,
-      [this](const CommittedBlockEvent& event) { on_committed(event); },
-      [this](const Error& error) { fatal(error); });
+  Executor::Listeners listeners;
+  listeners.executed = [this] {
+    boost::asio::post(consensus_context, [this] { executed(); });
+  };
+  listeners.stored = [this](const CommittedBlockEvent& event) { on_committed(event); };
+  listeners.fatal = [this](const Error& error) { fatal(error); };
+  auto opened_executor =
+      Executor::open(*store, *registry, *chain, *mempool, *verifiers, std::move(listeners));
   PRIORA_TRY(opened_executor);
   executor = std::move(opened_executor).value();
 
@@ -215,9 +228,9 @@ Status Node::start() { return impl_->start(); }
 void Node::wait() {
   if (impl_->consensus_thread.joinable()) impl_->consensus_thread.join();
   if (impl_->api_thread.joinable()) impl_->api_thread.join();
-  if (auto synced = impl_->store->sync(); !synced.ok())
+  if (auto synced = impl_->executor->wait_durable(); !synced.ok())
     spdlog::error("the store did not sync at stop: {}", synced.error().to_string());
-  spdlog::info("stopped at height {}", impl_->executor->executed_height());
+  spdlog::info("stopped at height {}", impl_->executor->durable_height());
 }
 
 void Node::stop() { impl_->stop(); }

@@ -1,6 +1,6 @@
 // The consensus thread of a node: one io_context owns the engine and the peer network. Peer
-// messages, timers and new transactions go in; messages and timers come out (drive()), and
-// committed blocks are executed inside the engine's call to Executor::commit.
+// messages, timers, new transactions and the execution thread's progress go in; messages and
+// timers come out (drive()). Committed blocks go to the execution thread (Executor::commit).
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -80,6 +80,12 @@ void Node::Impl::arm_timer(const consensus::TimerRequest& request) {
 void Node::Impl::transactions_available() {
   if (stopping) return;
   engine->on_transactions_available();
+  drive();
+}
+
+void Node::Impl::executed() {
+  if (stopping) return;
+  engine->on_executed();
   drive();
 }
 

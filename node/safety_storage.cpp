@@ -6,12 +6,14 @@ namespace {
 constexpr std::string_view state_key = "state";
 }
 
-Result<std::unique_ptr<LmdbSafetyStorage>> LmdbSafetyStorage::open(Store& store) {
+Result<std::unique_ptr<LmdbSafetyStorage>> LmdbSafetyStorage::open(Store& store,
+                                                                   DurableHeight durable_height) {
   auto safety = store.database("consensus.safety");
   PRIORA_TRY(safety);
   auto blocks = store.database("consensus.blocks");
   PRIORA_TRY(blocks);
-  return std::unique_ptr<LmdbSafetyStorage>(new LmdbSafetyStorage(store, *safety, *blocks));
+  return std::unique_ptr<LmdbSafetyStorage>(
+      new LmdbSafetyStorage(store, std::move(durable_height), *safety, *blocks));
 }
 
 Result<std::optional<consensus::SafetyState>> LmdbSafetyStorage::load() {
@@ -38,8 +40,9 @@ Status LmdbSafetyStorage::write_block(const Block& block) {
 }
 
 Status LmdbSafetyStorage::forget_blocks_up_to(std::uint64_t height) {
-  std::erase_if(pending_blocks_, [&](const auto& entry) { return entry.second.header.height <= height; });
-  pending_forget_height_ = std::max(pending_forget_height_.value_or(0), height);
+  forget_height_ = std::max(forget_height_, height);
+  const std::uint64_t durable = std::min(forget_height_, durable_height_());
+  std::erase_if(pending_blocks_, [&](const auto& entry) { return entry.second.header.height <= durable; });
   return {};
 }
 
@@ -60,20 +63,22 @@ Status LmdbSafetyStorage::forget_stored(WriteTransaction& write, std::uint64_t h
 }
 
 Status LmdbSafetyStorage::sync() {
-  if (!pending_state_ && pending_blocks_.empty() && !pending_forget_height_) return {};
+  const std::uint64_t forget = std::min(forget_height_, durable_height_());
+  const bool forgets = forget > forgotten_height_;
+  if (!pending_state_ && pending_blocks_.empty() && !forgets) return {};
   std::optional<Bytes> state;
   if (pending_state_) state = encode(*pending_state_);
   std::vector<std::pair<Hash, Bytes>> blocks;
   for (const auto& [id, block] : pending_blocks_) blocks.emplace_back(id, encode(block));
   PRIORA_TRY(store_.update([&](WriteTransaction& write) -> Status {
-    if (pending_forget_height_) PRIORA_TRY(forget_stored(write, *pending_forget_height_));
+    if (forgets) PRIORA_TRY(forget_stored(write, forget));
     for (const auto& [id, bytes] : blocks) PRIORA_TRY(write.put(blocks_, id.view(), bytes));
     if (state) PRIORA_TRY(write.put(safety_, as_bytes(state_key), *state));
     return Status{};
   }));
   pending_state_.reset();
   pending_blocks_.clear();
-  pending_forget_height_.reset();
+  if (forgets) forgotten_height_ = forget;
   return {};
 }
 

@@ -76,9 +76,16 @@ struct SubmitWaiter {
   bool answered = false;
 };
 
+// The consensus store's folder inside data_dir, and its first map size (it holds only the
+// safety state and the blocks not yet durably executed).
+inline constexpr const char* consensus_store_folder = "consensus";
+inline constexpr std::size_t consensus_store_map_bytes_initial = std::size_t{16} << 20;
+
 class Node::Impl {
  public:
   explicit Impl(NodeConfig node_config) : config(std::move(node_config)) {}
+  // The execution thread finishes (its last block made durable) before anything it uses goes.
+  ~Impl() { executor.reset(); }
 
   // node.cpp
   Status open();
@@ -93,6 +100,7 @@ class Node::Impl {
   void record_status();
   void on_committed(const CommittedBlockEvent& event);
   void transactions_available();
+  void executed();
 
   // node_http.cpp: everything here runs on api_context's thread.
   void handle_request(http::Request request, http::Respond respond);
@@ -110,7 +118,8 @@ class Node::Impl {
   ValidatorIndex self = 0;
   std::optional<SigningKey> validator_key;
 
-  std::unique_ptr<Store> store;
+  std::unique_ptr<Store> store;            // Registry and chain (data_dir).
+  std::unique_ptr<Store> consensus_store;  // Safety state and uncommitted blocks.
   std::unique_ptr<registry::Registry> registry;
   std::optional<ChainStore> chain;
   std::unique_ptr<VerifierPool> verifiers;

@@ -41,6 +41,7 @@ struct Node {
   EngineConfig config;
   bool crashed = false;
   bool down_until_gst = false;
+  bool execution_scheduled = false;  // A deferred application's next execute event.
   std::uint64_t incarnation = 0;
   // The checker's view of this node's committed chain.
   std::uint64_t checked_height = 0;
@@ -51,7 +52,7 @@ struct Node {
   bool honest() const { return behaviour == Behaviour::honest; }
 };
 
-enum class EventKind { deliver, timer, crash, restart, network_change, transactions, gst };
+enum class EventKind { deliver, timer, crash, restart, network_change, transactions, gst, execute };
 
 struct Event {
   std::uint64_t time_ms = 0;
@@ -337,6 +338,9 @@ void Simulation::add_node(ValidatorIndex validator, Behaviour behaviour) {
       behaviour == Behaviour::double_voter || (behaviour == Behaviour::honest && shape_.disable_vote_rule);
   node->config.testing_skip_persist_voted_round = behaviour == Behaviour::honest && shape_.skip_persist;
   node->checked_tip = genesis_id_;
+  // On odd seeds every other replica executes committed blocks a few milliseconds after the
+  // commit, as the node does on its execution thread (no random draw: the seeds' runs stay).
+  node->application.set_deferred(options_.seed % 2 == 1 && nodes_.size() % 2 == 0);
   nodes_.push_back(std::move(node));
 }
 
@@ -556,6 +560,11 @@ void Simulation::after_input(std::size_t index) {
     schedule(event_at(at, EventKind::timer, index).with_timer(timer).with_incarnation(node.incarnation));
   }
   for (const auto& outgoing : outputs.messages) route(index, outgoing);
+  if (node.application.has_handed_over() && !node.execution_scheduled) {
+    node.execution_scheduled = true;
+    schedule(event_at(now_ms_ + 1 + index % 3, EventKind::execute, index)
+                 .with_incarnation(node.incarnation));
+  }
 }
 
 void Simulation::deliver(const Event& event) {
@@ -590,6 +599,11 @@ void Simulation::handle(const Event& event) {
       node.crashed = true;
       node.engine.reset();
       node.storage.crash();
+      node.application.crash();
+      node.execution_scheduled = false;
+      // Blocks handed over but not executed are lost: the replica commits them again.
+      node.checked_height = node.application.executed_height();
+      node.checked_tip = committed_ids_[node.checked_height];
       ++result_.crashes;
       schedule(event_at(now_ms_ + event.down_ms, EventKind::restart, event.node));
       break;
@@ -614,6 +628,15 @@ void Simulation::handle(const Event& event) {
       break;
     }
     case EventKind::gst: on_gst(); break;
+    case EventKind::execute: {
+      Node& node = *nodes_[event.node];
+      if (!node.engine || node.crashed || node.incarnation != event.incarnation) break;
+      node.execution_scheduled = false;
+      node.application.execute_handed_over();
+      node.engine->on_executed();
+      after_input(event.node);
+      break;
+    }
   }
 }
 

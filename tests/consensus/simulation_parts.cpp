@@ -88,7 +88,20 @@ SimulatedApplication::SimulatedApplication() {
   states_.push_back(initial);
 }
 
-ExecutedState SimulatedApplication::commit(const Block& block, const CommitCertificate&) {
+void SimulatedApplication::commit(const Block& block, const CommitCertificate&) {
+  PRIORA_ASSERT(block.header.height == committed_.size() + handed_over_.size() + 1);
+  if (deferred_)
+    handed_over_.push_back(block);
+  else
+    execute(block);
+}
+
+void SimulatedApplication::execute_handed_over() {
+  for (const Block& block : handed_over_) execute(block);
+  handed_over_.clear();
+}
+
+void SimulatedApplication::execute(const Block& block) {
   PRIORA_ASSERT(block.header.height == committed_.size() + 1);
   Sha256 state;
   state.update(states_.back().state_root.view());
@@ -105,7 +118,6 @@ ExecutedState SimulatedApplication::commit(const Block& block, const CommitCerti
   next.state_root = state.finish();
   committed_.push_back(block);
   states_.push_back(next);
-  return next;
 }
 
 std::optional<ExecutedState> SimulatedApplication::executed_state_at(std::uint64_t height) const {
@@ -114,7 +126,8 @@ std::optional<ExecutedState> SimulatedApplication::executed_state_at(std::uint64
 }
 
 std::optional<Block> SimulatedApplication::committed_block(std::uint64_t height) const {
-  if (height == 0 || height > committed_.size()) return std::nullopt;
+  if (height == 0 || height > committed_.size() + handed_over_.size()) return std::nullopt;
+  if (height > committed_.size()) return handed_over_[height - committed_.size() - 1];
   return committed_[height - 1];
 }
 

@@ -99,11 +99,17 @@ class SimulatedStorage final : public SafetyStorage {
 
 // The replicated application of the simulation: executes committed blocks into a hash chain
 // (state root) and an RFC 9162 log of transaction ids (log root); also the replica's mempool.
-// Committed blocks and states are durable (they survive a crash), like the node's store.
+// Executed blocks and states are durable (they survive a crash), like the node's store. A
+// deferred application, like the node's, executes the blocks handed over only when the
+// simulation calls execute_handed_over(); a crash loses those not yet executed.
 class SimulatedApplication final : public CommitTarget, public TransactionSource {
  public:
   SimulatedApplication();
-  ExecutedState commit(const Block& block, const CommitCertificate& certificate) override;
+  void set_deferred(bool deferred) { deferred_ = deferred; }
+  bool has_handed_over() const { return !handed_over_.empty(); }
+  void execute_handed_over();
+  void crash() { handed_over_.clear(); }
+  void commit(const Block& block, const CommitCertificate& certificate) override;
   std::optional<ExecutedState> executed_state_at(std::uint64_t height) const override;
   std::uint64_t executed_height() const override { return committed_.size(); }
   std::optional<Block> committed_block(std::uint64_t height) const override;
@@ -115,7 +121,11 @@ class SimulatedApplication final : public CommitTarget, public TransactionSource
   std::size_t mempool_size() const { return mempool_.size(); }
 
  private:
+  void execute(const Block& block);
+
+  bool deferred_ = false;
   std::vector<Block> committed_;  // committed_[h - 1] is the block at height h.
+  std::vector<Block> handed_over_;  // Above committed_, not executed yet.
   std::vector<ExecutedState> states_;
   std::vector<Hash> leaves_;
   std::map<Hash, Transaction> mempool_;

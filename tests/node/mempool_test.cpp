@@ -132,7 +132,9 @@ TEST_CASE("mempool: blocks take each signer's transactions in nonce order withou
   Block committed;
   committed.transactions = {a1, b1};
   world.commit(committed.transactions);
-  mempool.remove_committed(committed);
+  mempool.hand_over(committed, 1);
+  mempool.remove_executed({{world.alice.public_key(), 2}, {world.bob.public_key(), 2}}, 1);
+  mempool.forget_committed_up_to(1);
   CHECK(mempool.size() == 3);
   CHECK_FALSE(mempool.contains(a1.id()));
   CHECK(nonces_of(mempool.transactions_for_block(100, 1 << 20, {})) == std::vector<std::uint64_t>{2, 3});
@@ -140,4 +142,42 @@ TEST_CASE("mempool: blocks take each signer's transactions in nonce order withou
   Transaction forged = a2;
   forged.signature.bytes[0] ^= 1;
   CHECK_FALSE(mempool.holds_verified(forged));
+}
+
+TEST_CASE("mempool: a block committed but not yet in the store is neither proposed again nor replayed") {
+  World world;
+  Mempool mempool = world.pool();
+  const Transaction a1 = world.filing(world.alice, 1), a2 = world.filing(world.alice, 2),
+                    a3 = world.filing(world.alice, 3);
+  // Another transaction of alice with nonce 1.
+  const Transaction other_a1 = world.filing(world.alice, 1, 9);
+  for (const Transaction* transaction : {&a1, &a2, &a3}) REQUIRE(mempool.add(*transaction, true).ok());
+  Block block;
+  block.transactions = {a1};
+
+  // Committed and handed to execution: a1 leaves the pool and may not come back.
+  mempool.hand_over(block, 7);
+  CHECK_FALSE(mempool.contains(a1.id()));
+  auto replay = mempool.add(a1, true);
+  REQUIRE_FALSE(replay.ok());
+  CHECK(replay.error().kind == ErrorKind::refused);
+  CHECK(replay.error().message.rfind("nonce_replayed", 0) == 0);
+  // The next block starts at nonce 2, although the store still says 1.
+  CHECK(nonces_of(mempool.transactions_for_block(100, 1 << 20, {})) == std::vector<std::uint64_t>{2, 3});
+
+  // Executed: the exact next nonce refuses any other transaction with nonce 1.
+  mempool.remove_executed({{world.alice.public_key(), 2}}, 7);
+  auto conflicting = mempool.add(other_a1, true);
+  REQUIRE_FALSE(conflicting.ok());
+  CHECK(conflicting.error().message.rfind("nonce_replayed", 0) == 0);
+  CHECK(nonces_of(mempool.transactions_for_block(100, 1 << 20, {})) == std::vector<std::uint64_t>{2, 3});
+
+  // Once the store holds the block, the registry refuses the replay by itself.
+  world.commit(block.transactions);
+  mempool.forget_committed_up_to(7);
+  auto later = mempool.add(a1, true);
+  REQUIRE_FALSE(later.ok());
+  CHECK(later.error().message.rfind("nonce_replayed", 0) == 0);
+  CHECK(nonces_of(mempool.transactions_for_block(100, 1 << 20, {})) == std::vector<std::uint64_t>{2, 3});
+  CHECK(mempool.size() == 2);
 }

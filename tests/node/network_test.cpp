@@ -271,7 +271,13 @@ TEST_CASE("a validator away for hundreds of blocks with its store wiped catches 
   network.wipe_store(3);
   network.start(3);
   const std::uint64_t target = network.height(0);
-  REQUIRE(network.wait_for_height(3, target, 180s));
+  const bool caught_up = network.wait_for_height(3, target, 180s);
+  if (!caught_up) {
+    const std::string log = network.log(3);
+    UNSCOPED_INFO("validator 3 at height " << network.height(3) << " of " << target
+                  << "; the end of its log:\n" << log.substr(log.size() > 4000 ? log.size() - 4000 : 0));
+  }
+  REQUIRE(caught_up);
   CHECK(same_block(network, all_four, target));
   // Caught up, it votes: with another validator down, three of four must include it.
   network.kill(1);

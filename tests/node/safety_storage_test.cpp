@@ -1,0 +1,78 @@
+// The consensus store keeps committed blocks until the state's commit of them is durable.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "node/safety_storage.h"
+#include "tests/ledger/test_support.h"
+
+using namespace priora;
+using namespace priora::node;
+
+namespace {
+
+Block block_at(std::uint64_t height) {
+  Block block;
+  block.header.height = height;
+  block.header.round = height;
+  block.header.time_ms = 1'767'225'600'000 + height;
+  return block;
+}
+
+std::set<std::uint64_t> stored_heights(LmdbSafetyStorage& storage) {
+  auto blocks = storage.load_blocks();
+  REQUIRE(blocks.ok());
+  std::set<std::uint64_t> heights;
+  for (const Block& block : *blocks) heights.insert(block.header.height);
+  return heights;
+}
+
+}  // namespace
+
+TEST_CASE("safety storage: committed blocks are forgotten only up to the durably executed height") {
+  testing::TemporaryDirectory directory;
+  auto store = Store::open(StoreOptions{.path = directory.string()});
+  REQUIRE(store.ok());
+  std::uint64_t durable = 0;
+  auto storage = LmdbSafetyStorage::open(**store, [&] { return durable; });
+  REQUIRE(storage.ok());
+  for (std::uint64_t height = 1; height <= 4; ++height)
+    REQUIRE((*storage)->write_block(block_at(height)).ok());
+  REQUIRE((*storage)->sync().ok());
+  CHECK(stored_heights(**storage) == std::set<std::uint64_t>{1, 2, 3, 4});
+
+  // The engine committed up to 3; the state store has made only 1 durable.
+  durable = 1;
+  REQUIRE((*storage)->forget_blocks_up_to(3).ok());
+  REQUIRE((*storage)->sync().ok());
+  CHECK(stored_heights(**storage) == std::set<std::uint64_t>{2, 3, 4});
+
+  // A later sync forgets the rest once the state caught up, with no new request needed.
+  durable = 3;
+  REQUIRE((*storage)->sync().ok());
+  CHECK(stored_heights(**storage) == std::set<std::uint64_t>{4});
+
+  // Across a reopen (a crash after the sync), the kept blocks are still there.
+  storage->reset();
+  auto reopened = LmdbSafetyStorage::open(**store, [&] { return durable; });
+  REQUIRE(reopened.ok());
+  CHECK(stored_heights(**reopened) == std::set<std::uint64_t>{4});
+}
+
+TEST_CASE("safety storage: a block written and committed before any sync is kept while not durable") {
+  testing::TemporaryDirectory directory;
+  auto store = Store::open(StoreOptions{.path = directory.string()});
+  REQUIRE(store.ok());
+  std::uint64_t durable = 0;
+  auto storage = LmdbSafetyStorage::open(**store, [&] { return durable; });
+  REQUIRE(storage.ok());
+  // A sync response's blocks are written and committed in one step.
+  REQUIRE((*storage)->write_block(block_at(1)).ok());
+  REQUIRE((*storage)->write_block(block_at(2)).ok());
+  REQUIRE((*storage)->forget_blocks_up_to(2).ok());
+  REQUIRE((*storage)->sync().ok());
+  CHECK(stored_heights(**storage) == std::set<std::uint64_t>{1, 2});
+  durable = 2;
+  REQUIRE((*storage)->sync().ok());
+  CHECK(stored_heights(**storage).empty());
+}
