@@ -22,7 +22,7 @@ Result<std::unique_ptr<Executor>> Executor::open(Store& store, registry::Registr
                       "the chain store is at height " + std::to_string(*chain_height) +
                           " but the registry at " + std::to_string(executed->height));
   executor->handed_over_height_ = *chain_height;
-  executor->visible_height_ = *chain_height;
+  executor->stored_height_ = *chain_height;
   executor->executed_height_ = *chain_height;
   executor->durable_height_ = *chain_height;
   executor->thread_ = std::thread([raw = executor.get()] { raw->run(); });
@@ -149,8 +149,8 @@ void Executor::execute(const std::vector<std::shared_ptr<Job>>& jobs) {
   const std::uint64_t height = jobs.back()->block.header.height;
   // With a store that leaves each commit's meta page to the next commit, this commit made the
   // previous one durable.
-  durable_height_ = store_.commits_durable_at_once() ? height : visible_height_;
-  visible_height_ = height;
+  durable_height_ = store_.commits_durable_at_once() ? height : stored_height_.load();
+  stored_height_ = height;
   {
     std::lock_guard lock(mutex_);
     recent_.erase(recent_.begin(), recent_.upper_bound(height));

@@ -69,6 +69,8 @@ class Executor final : public consensus::CommitTarget {
   std::uint64_t executed_height() const override { return executed_height_.load(); }
   std::optional<Block> committed_block(std::uint64_t height) const override;
 
+  // The highest block the store's readers see.
+  std::uint64_t stored_height() const { return stored_height_.load(); }
   // The highest block whose write transaction is durable in the store.
   std::uint64_t durable_height() const { return durable_height_.load(); }
   // Returns once every block handed over is durable. Only when nothing calls commit() any more.
@@ -105,8 +107,8 @@ class Executor final : public consensus::CommitTarget {
   VerifierPool& verifiers_;
   Listeners listeners_;
   std::uint64_t handed_over_height_ = 0;  // The consensus thread's.
-  std::uint64_t visible_height_ = 0;      // Committed in the store (the execution thread's).
   std::atomic<std::uint64_t> executed_height_{0};
+  std::atomic<std::uint64_t> stored_height_{0};
   std::atomic<std::uint64_t> durable_height_{0};
   std::atomic<std::uint64_t> committed_transactions_{0};
 

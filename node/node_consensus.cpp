@@ -1,6 +1,8 @@
 // The consensus thread of a node: one io_context owns the engine and the peer network. Peer
 // messages, timers, new transactions and the execution thread's progress go in; messages and
 // timers come out (drive()). Committed blocks go to the execution thread (Executor::commit).
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -92,7 +94,7 @@ void Node::Impl::executed() {
 void Node::Impl::record_status() {
   const std::uint64_t now = clock.now_ms();
   std::lock_guard lock(status_mutex);
-  status.height = executor->executed_height();
+  status.height = executor->stored_height();  // What the API serves.
   const std::uint64_t round = engine->current_round();
   if (round != status.round) {
     if (status.round != 0) {
@@ -112,6 +114,7 @@ void Node::Impl::record_status() {
 void Node::Impl::on_committed(const CommittedBlockEvent& event) {
   {
     std::lock_guard lock(status_mutex);
+    status.height = std::max(status.height, event.block.header.height);
     status.executed = event.state;
     status.last_block_time_ms = event.block.header.time_ms;
   }

@@ -1,6 +1,7 @@
 // The consensus store keeps committed blocks until the state's commit of them is durable.
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <set>
 
 #include "node/safety_storage.h"
@@ -27,52 +28,62 @@ std::set<std::uint64_t> stored_heights(LmdbSafetyStorage& storage) {
   return heights;
 }
 
+// A consensus store and its safety storage, with the durable height the test sets.
+struct Fixture {
+  testing::TemporaryDirectory directory;
+  std::unique_ptr<Store> store;
+  std::uint64_t durable = 0;
+
+  Fixture() {
+    auto opened = Store::open(StoreOptions{.path = directory.string()});
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+  }
+  std::unique_ptr<LmdbSafetyStorage> open_storage() {
+    auto storage = LmdbSafetyStorage::open(*store, [this] { return durable; });
+    REQUIRE(storage.ok());
+    return std::move(storage).value();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("safety storage: committed blocks are forgotten only up to the durably executed height") {
-  testing::TemporaryDirectory directory;
-  auto store = Store::open(StoreOptions{.path = directory.string()});
-  REQUIRE(store.ok());
-  std::uint64_t durable = 0;
-  auto storage = LmdbSafetyStorage::open(**store, [&] { return durable; });
-  REQUIRE(storage.ok());
+  Fixture fixture;
+  std::uint64_t& durable = fixture.durable;
+  auto storage = fixture.open_storage();
   for (std::uint64_t height = 1; height <= 4; ++height)
-    REQUIRE((*storage)->write_block(block_at(height)).ok());
-  REQUIRE((*storage)->sync().ok());
-  CHECK(stored_heights(**storage) == std::set<std::uint64_t>{1, 2, 3, 4});
+    REQUIRE(storage->write_block(block_at(height)).ok());
+  REQUIRE(storage->sync().ok());
+  CHECK(stored_heights(*storage) == std::set<std::uint64_t>{1, 2, 3, 4});
 
   // The engine committed up to 3; the state store has made only 1 durable.
   durable = 1;
-  REQUIRE((*storage)->forget_blocks_up_to(3).ok());
-  REQUIRE((*storage)->sync().ok());
-  CHECK(stored_heights(**storage) == std::set<std::uint64_t>{2, 3, 4});
+  REQUIRE(storage->forget_blocks_up_to(3).ok());
+  REQUIRE(storage->sync().ok());
+  CHECK(stored_heights(*storage) == std::set<std::uint64_t>{2, 3, 4});
 
   // A later sync forgets the rest once the state caught up, with no new request needed.
   durable = 3;
-  REQUIRE((*storage)->sync().ok());
-  CHECK(stored_heights(**storage) == std::set<std::uint64_t>{4});
+  REQUIRE(storage->sync().ok());
+  CHECK(stored_heights(*storage) == std::set<std::uint64_t>{4});
 
   // Across a reopen (a crash after the sync), the kept blocks are still there.
-  storage->reset();
-  auto reopened = LmdbSafetyStorage::open(**store, [&] { return durable; });
-  REQUIRE(reopened.ok());
-  CHECK(stored_heights(**reopened) == std::set<std::uint64_t>{4});
+  storage.reset();
+  CHECK(stored_heights(*fixture.open_storage()) == std::set<std::uint64_t>{4});
 }
 
 TEST_CASE("safety storage: a block written and committed before any sync is kept while not durable") {
-  testing::TemporaryDirectory directory;
-  auto store = Store::open(StoreOptions{.path = directory.string()});
-  REQUIRE(store.ok());
-  std::uint64_t durable = 0;
-  auto storage = LmdbSafetyStorage::open(**store, [&] { return durable; });
-  REQUIRE(storage.ok());
+  Fixture fixture;
+  std::uint64_t& durable = fixture.durable;
+  auto storage = fixture.open_storage();
   // A sync response's blocks are written and committed in one step.
-  REQUIRE((*storage)->write_block(block_at(1)).ok());
-  REQUIRE((*storage)->write_block(block_at(2)).ok());
-  REQUIRE((*storage)->forget_blocks_up_to(2).ok());
-  REQUIRE((*storage)->sync().ok());
-  CHECK(stored_heights(**storage) == std::set<std::uint64_t>{1, 2});
+  REQUIRE(storage->write_block(block_at(1)).ok());
+  REQUIRE(storage->write_block(block_at(2)).ok());
+  REQUIRE(storage->forget_blocks_up_to(2).ok());
+  REQUIRE(storage->sync().ok());
+  CHECK(stored_heights(*storage) == std::set<std::uint64_t>{1, 2});
   durable = 2;
-  REQUIRE((*storage)->sync().ok());
-  CHECK(stored_heights(**storage).empty());
+  REQUIRE(storage->sync().ok());
+  CHECK(stored_heights(*storage).empty());
 }
