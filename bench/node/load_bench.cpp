@@ -81,6 +81,10 @@ std::vector<SigningKey> admit(const testing::LocalNetwork& network, std::size_t 
     auto response = network.submit(0, batch, true, 60'000);
     if (!response || response->status != 200) fail("admitting the applicants failed");
   }
+  // Filings go to every node: each must hold the admissions first.
+  const std::uint64_t admitted_at = network.height(0);
+  for (std::size_t i = 0; i < network.size(); ++i)
+    if (!network.wait_for_height(i, admitted_at, 60s)) fail("a node did not store the admissions");
   return applicants;
 }
 

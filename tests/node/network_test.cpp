@@ -35,6 +35,11 @@ std::vector<SigningKey> admit_applicants(const LocalNetwork& network, std::size_
   INFO(response->body);
   REQUIRE(response->status == 200);
   for (const auto& result : json_of(response)["results"]) CHECK(result["status"] == "committed");
+  // Each node checks submissions against what it has stored, and stores a block a few
+  // milliseconds apart from the others: wait until all hold the admissions.
+  const std::uint64_t admitted_at = network.height(via);
+  for (std::size_t office = 0; office < 4; ++office)
+    REQUIRE(network.wait_for_height(office, admitted_at, 30s));
   return applicants;
 }
 
@@ -64,8 +69,11 @@ bool nodes_agree(const LocalNetwork& network, const std::vector<std::size_t>& of
 }
 
 // The block at `height` is the same on every listed node.
+// Every listed node serves the same block at `height`, once each has stored it (within 30 s).
 bool same_block(const LocalNetwork& network, const std::vector<std::size_t>& offices,
                 std::uint64_t height) {
+  for (auto office : offices)
+    if (!network.wait_for_height(office, height, 30s)) return false;
   std::optional<std::string> first;
   for (auto office : offices) {
     auto response = network.get(office, "/v1/blocks/" + std::to_string(height));
