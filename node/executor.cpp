@@ -44,11 +44,8 @@ void Executor::commit(const Block& block, const CommitCertificate& certificate) 
   auto job = std::make_shared<Job>();
   job->block = block;
   job->certificate = certificate;
-  // The pool vouches for the signatures it checked only while it holds the transactions.
-  job->verified.reserve(block.transactions.size());
-  for (const Transaction& transaction : block.transactions)
-    job->verified.push_back(mempool_.holds_verified(transaction));
-  mempool_.hand_over(block, height);
+  // The pool vouches for the signatures it checked as it lets the transactions go.
+  job->verified = mempool_.hand_over(block, height);
   {
     std::lock_guard lock(mutex_);
     recent_.insert_or_assign(height, Recent{block, std::nullopt});

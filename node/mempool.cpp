@@ -125,12 +125,6 @@ bool Mempool::has_transactions(const std::set<Hash>& excluded) const {
   return false;
 }
 
-bool Mempool::holds_verified(const Transaction& transaction) const {
-  std::lock_guard lock(mutex_);
-  auto found = entries_.find(transaction.id());
-  return found != entries_.end() && found->second.transaction.signature == transaction.signature;
-}
-
 bool Mempool::contains(const Hash& id) const {
   std::lock_guard lock(mutex_);
   return entries_.contains(id);
@@ -150,10 +144,15 @@ void Mempool::erase_locked(const Hash& id) {
   entries_.erase(found);
 }
 
-void Mempool::hand_over(const Block& block, std::uint64_t height) {
+std::vector<bool> Mempool::hand_over(const Block& block, std::uint64_t height) {
+  std::vector<bool> verified;
+  verified.reserve(block.transactions.size());
   std::lock_guard lock(mutex_);
   for (const Transaction& transaction : block.transactions) {
     const Hash id = transaction.id();
+    auto found = entries_.find(id);
+    verified.push_back(found != entries_.end() &&
+                       found->second.transaction.signature == transaction.signature);
     erase_locked(id);
     committed_ids_.insert_or_assign(id, height);
     UsedNonces& used = committed_nonces_[transaction.signer];
@@ -161,6 +160,7 @@ void Mempool::hand_over(const Block& block, std::uint64_t height) {
     used.height = height;
     used.executed = false;
   }
+  return verified;
 }
 
 void Mempool::remove_executed(const std::map<PublicKey, std::uint64_t>& next_nonces,

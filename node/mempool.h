@@ -46,13 +46,12 @@ class Mempool final : public consensus::TransactionSource {
                                                   const std::set<Hash>& excluded) override;
   bool has_transactions(const std::set<Hash>& excluded) const override;
 
-  // True when this very transaction (id and signature) is pending: its signature was verified.
-  bool holds_verified(const Transaction& transaction) const;
   bool contains(const Hash& id) const;
   // A block at `height` is committed (handed to execution): its transactions leave the pool, a
   // replay of one of them is refused, and blocks skip the nonces it carries, until the store
-  // shows it (forget_committed_up_to).
-  void hand_over(const Block& block, std::uint64_t height);
+  // shows it (forget_committed_up_to). Returns, per transaction, whether the pool held that very
+  // transaction (id and signature): its signature was verified.
+  std::vector<bool> hand_over(const Block& block, std::uint64_t height);
   // The block at `height` is executed: `next_nonces` holds the next nonce of each of its signers
   // after it. Pending transactions whose nonce it used up leave the pool; those nonces are
   // refused until the store shows the block.
