@@ -130,6 +130,11 @@ bool Mempool::contains(const Hash& id) const {
   return entries_.contains(id);
 }
 
+bool Mempool::committed_not_stored(const Hash& id) const {
+  std::lock_guard lock(mutex_);
+  return committed_ids_.contains(id);
+}
+
 void Mempool::erase_locked(const Hash& id) {
   auto found = entries_.find(id);
   if (found == entries_.end()) return;

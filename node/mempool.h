@@ -47,6 +47,8 @@ class Mempool final : public consensus::TransactionSource {
   bool has_transactions(const std::set<Hash>& excluded) const override;
 
   bool contains(const Hash& id) const;
+  // True for a transaction of a block handed over (hand_over) that the store does not show yet.
+  bool committed_not_stored(const Hash& id) const;
   // A block at `height` is committed (handed to execution): its transactions leave the pool, a
   // replay of one of them is refused, and blocks skip the nonces it carries, until the store
   // shows it (forget_committed_up_to). Returns, per transaction, whether the pool held that very

@@ -38,7 +38,9 @@ void Node::Impl::handle_request(http::Request request, http::Respond respond) {
   if ((path == "/healthz" || path == "/v1/status" || path == "/metrics") && !get)
     return respond(error_response(405, api_error::method_not_allowed, "use GET " + path));
   if (get) {
-    if (auto id = hash_in_path(path, "/v1/txs/"); id && mempool->contains(*id))
+    // Committed but not yet in this node's store counts as pending: the record comes with it.
+    if (auto id = hash_in_path(path, "/v1/txs/");
+        id && (mempool->contains(*id) || mempool->committed_not_stored(*id)))
       return respond(json_response(200, {{"id", id->hex()}, {"status", "pending"}}));
   }
   if (auto answer = handle_query(*api, request)) return respond(std::move(*answer));

@@ -160,6 +160,7 @@ TEST_CASE("mempool: a block committed but not yet in the store is neither propos
   CHECK(other.hand_over(forged_block, 7) == std::vector<bool>{false});
   CHECK(mempool.hand_over(block, 7) == std::vector<bool>{true});
   CHECK_FALSE(mempool.contains(a1.id()));
+  CHECK(mempool.committed_not_stored(a1.id()));
   auto replay = mempool.add(a1, true);
   REQUIRE_FALSE(replay.ok());
   CHECK(replay.error().kind == ErrorKind::refused);
@@ -177,6 +178,7 @@ TEST_CASE("mempool: a block committed but not yet in the store is neither propos
   // Once the store holds the block, the registry refuses the replay by itself.
   world.commit(block.transactions);
   mempool.forget_committed_up_to(7);
+  CHECK_FALSE(mempool.committed_not_stored(a1.id()));
   auto later = mempool.add(a1, true);
   REQUIRE_FALSE(later.ok());
   CHECK(later.error().message.rfind("nonce_replayed", 0) == 0);
