@@ -73,7 +73,8 @@ void answer_waiter(SubmitWaiter& waiter, bool timed_out) {
   if (waiter.answered) return;
   waiter.answered = true;
   if (waiter.timer) waiter.timer->cancel();
-  nlohmann::json body{{"results", waiter.results}};
+  nlohmann::json body = nlohmann::json::object();
+  body["results"] = std::move(waiter.results);  // A braced list would copy every record.
   unsigned status = waiter.status;
   if (timed_out && status == 200) {
     status = 504;
