@@ -1,5 +1,5 @@
 // The evidence endpoints: a bundle (docs/evidence.md) for a committed transaction's receipt or
-// for a filing's latest event, resting on the first certified header whose log covers the leaf.
+// for one event of a filing's history (the latest unless asked), resting on the first certified header whose log covers the leaf.
 #include "ledger/evidence.h"
 #include "node/api_internal.h"
 
@@ -86,17 +86,28 @@ http::Response transaction_evidence(const ApiContext& context, const http::Reque
 
 http::Response filing_evidence(const ApiContext& context, const http::Request& request,
                                std::string_view number) {
-  if (auto refused = refuse_unknown_parameters(request, {"checkpoint_size"})) return *refused;
+  if (auto refused = refuse_unknown_parameters(request, {"checkpoint_size", "event"}))
+    return *refused;
   std::optional<std::uint64_t> checkpoint_size;
   if (auto bad = parse_checkpoint_size(request, checkpoint_size)) return *bad;
+  // Which event: its position in the filing's history (0 the first), else the latest.
+  std::optional<std::uint64_t> event;
+  if (const auto text = parameter(request, "event")) {
+    event = parse_decimal_u64(*text);
+    if (!event) return bad_request("event must be a decimal number from 0");
+  }
   if (!is_possible_filing_number(number)) return unknown_filing(number);
   auto read = context.store.read();
   if (!read.ok()) return store_failure(read.error());
   auto record = context.registry.filing(*read, number);
   if (!record.ok()) return store_failure(record.error());
   if (!record->has_value() || (*record)->history.empty()) return unknown_filing(number);
-  const registry::HistoryEntry& latest = (*record)->history.back();
-  const Leaf leaf{registry::receipt_of(latest), latest.leaf_index, latest.height};
+  const auto& history = (*record)->history;
+  if (event && *event >= history.size())
+    return not_found("filing " + std::string(number) + " has " + std::to_string(history.size()) +
+                     " events; event must be below that");
+  const registry::HistoryEntry& entry = event ? history[*event] : history.back();
+  const Leaf leaf{registry::receipt_of(entry), entry.leaf_index, entry.height};
   return bundle_answer(context, *read, leaf, checkpoint_size);
 }
 

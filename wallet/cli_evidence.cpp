@@ -19,6 +19,7 @@ constexpr std::chrono::milliseconds proof_retry_interval{1000};
 struct EvidenceOptions {
   std::string subject, out, bundle, genesis, document, checkpoint;
   std::optional<std::uint64_t> checkpoint_size;
+  std::optional<std::uint64_t> event;  // Of a filing's history; the latest when absent.
 };
 
 bool is_transaction_id(const std::string& text) {
@@ -28,10 +29,17 @@ bool is_transaction_id(const std::string& text) {
 int proof_command(Context& context, const EvidenceOptions& options) {
   auto node = context.node();
   if (!node) return context.fail(usage_failure(node.error()));
-  std::string target = is_transaction_id(options.subject)
-                           ? "/v1/evidence/tx/" + options.subject
-                           : "/v1/evidence/filing/" + url_encode(options.subject);
-  if (options.checkpoint_size) target += "?checkpoint_size=" + std::to_string(*options.checkpoint_size);
+  const bool transaction = is_transaction_id(options.subject);
+  if (transaction && options.event)
+    return context.fail(usage_failure(make_error(
+        ErrorKind::invalid_argument, "--event picks an event of a filing, not of a transaction")));
+  std::string target = transaction ? "/v1/evidence/tx/" + options.subject
+                                   : "/v1/evidence/filing/" + url_encode(options.subject);
+  std::vector<std::string> parameters;
+  if (options.checkpoint_size)
+    parameters.push_back("checkpoint_size=" + std::to_string(*options.checkpoint_size));
+  if (options.event) parameters.push_back("event=" + std::to_string(*options.event));
+  for (std::size_t i = 0; i < parameters.size(); ++i) target += (i == 0 ? "?" : "&") + parameters[i];
   const auto deadline = std::chrono::steady_clock::now() + context.timeout();
   auto answer = node->get(target);
   while (!answer && answer.error().kind == ErrorKind::conflict &&
@@ -115,8 +123,11 @@ int verify_command(Context& context, const EvidenceOptions& options) {
 void add_evidence_commands(CLI::App& app, Context& context) {
   auto options = std::make_shared<EvidenceOptions>();
   CLI::App* proof = app.add_subcommand("proof", "Download the evidence bundle of a transaction or filing");
-  proof->add_option("SUBJECT", options->subject, "A transaction id, or a filing number (its latest event)")
+  proof->add_option("SUBJECT", options->subject,
+                    "A transaction id, or a filing number (its latest event unless --event)")
       ->required();
+  proof->add_option("--event", options->event,
+                    "For a filing: the event at this position of its history, 0 the first");
   proof->add_option("--out", options->out, "The bundle file to write (never replaced)")->required();
   proof->add_option("--checkpoint-size", options->checkpoint_size,
                     "Include a consistency proof from this earlier log size");

@@ -343,6 +343,49 @@ TEST_CASE("a filing's evidence proves its latest event, with a checkpoint when a
   CHECK_FALSE(evidence::verify(tampered, trust).ok());
 }
 
+TEST_CASE("any event of a filing's history has its evidence, automatic events included",
+          "[api][evidence]") {
+  ApiWorld world;
+  const std::string path = "/v1/evidence/filing/" + world.trademark;
+  const evidence::TrustRoot trust = trust_root_of(world.builder().genesis());
+  // A block after the registration's term ends records the expiry, an automatic event; two
+  // more blocks certify a header whose log covers it.
+  const std::string term_end =
+      world.ask("/v1/filings/" + world.trademark).body["term_end_date"].get<std::string>();
+  const int year = std::stoi(term_end.substr(0, 4));
+  world.commit({}, std::to_string(year + 1) + "-01-10");
+  world.commit({}, std::to_string(year + 1) + "-01-11");
+  world.commit({}, std::to_string(year + 1) + "-01-12");
+  const json history = world.ask("/v1/filings/" + world.trademark).body["history"];
+  REQUIRE(history.size() >= 3);
+  const json& expiry = history.back();
+  CHECK(expiry["signer"] == zero_id);
+  CHECK(world.ask("/v1/evidence/tx/" + expiry["receipt_id"].get<std::string>()).status == 404);
+
+  for (std::size_t position : {std::size_t{0}, history.size() - 1}) {
+    const evidence::Bundle bundle =
+        bundle_of(world.ask(path, {{"event", std::to_string(position)}}));
+    const auto proven = take(evidence::verify(bundle, trust));
+    CHECK(proven.receipt.transaction_id.hex() == history[position]["receipt_id"]);
+    CHECK(proven.receipt.filing_number == world.trademark);
+    CHECK(bundle.leaf_index == history[position]["leaf_index"].get<std::uint64_t>());
+  }
+  CHECK(bundle_of(world.ask(path)).receipt ==
+        bundle_of(world.ask(path, {{"event", std::to_string(history.size() - 1)}})).receipt);
+  CHECK(bundle_of(world.ask(path, {{"event", "0"}})).receipt.kind != registry::automatic_event_kind);
+  CHECK(bundle_of(world.ask(path, {{"event", std::to_string(history.size() - 1)}})).receipt.kind ==
+        registry::automatic_event_kind);
+
+  const Answer past_end = world.ask(path, {{"event", std::to_string(history.size())}});
+  CHECK(past_end.status == 404);
+  CHECK(past_end.error_code() == "not_found");
+  for (const char* event : {"x", "-1", ""}) {
+    const Answer answer = world.ask(path, {{"event", event}});
+    CHECK(answer.status == 400);
+    CHECK(answer.error_code() == "bad_request");
+  }
+}
+
 TEST_CASE("evidence refuses bad ids, unknown subjects and bad checkpoints",
           "[api][evidence][errors]") {
   ApiWorld world;

@@ -379,6 +379,23 @@ TEST_CASE("a confidential patent from filing to opposition through four nodes") 
                                          "--document", wallet.file("other.txt").string()})
               .status == 6);
 
+    // Any event of the history, by its position: the first is the filing itself.
+    const std::string first_bundle = wallet.file("first.json").string();
+    const Json first_proof =
+        wallet.ok(wallet.query_node(), {"proof", number, "--event", "0", "--out", first_bundle});
+    CHECK(first_proof["filing_number"] == number);
+    const Json first = wallet.ok(wallet.query_node(),
+                                 {"verify", first_bundle, "--genesis", wallet.genesis_file()});
+    CHECK(first["event"]["type"] == "filed");
+    CHECK(wallet
+              .run(wallet.query_node(), {"proof", reveal_id, "--event", "0", "--out",
+                                         wallet.file("no-event.json").string()})
+              .status == 2);
+    CHECK(wallet
+              .run(wallet.query_node(), {"proof", number, "--event", "99", "--out",
+                                         wallet.file("past-end.json").string()})
+              .status == 3);
+
     // Another network's genesis (initialised, never started) is not the trust root of this bundle.
     LocalNetwork other;
     const std::string other_genesis = (other.folder() / "genesis.json").string();
