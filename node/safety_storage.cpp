@@ -4,7 +4,14 @@
 namespace priora::node {
 namespace {
 constexpr std::string_view state_key = "state";
+
+// Blocks sort by height, so forgetting those up to a height reads no block.
+Bytes block_key(const Block& block, const Hash& id) {
+  Bytes key = key_u64(block.header.height);
+  key.insert(key.end(), id.bytes.begin(), id.bytes.end());
+  return key;
 }
+}  // namespace
 
 Result<std::unique_ptr<LmdbSafetyStorage>> LmdbSafetyStorage::open(Store& store,
                                                                    DurableHeight durable_height) {
@@ -53,9 +60,10 @@ Status LmdbSafetyStorage::forget_stored(WriteTransaction& write, std::uint64_t h
     for (auto entry = cursor.first();; entry = cursor.next()) {
       PRIORA_TRY(entry);
       if (!entry->has_value()) break;
-      auto block = decode<Block>((*entry)->value);
-      if (!block.ok() || block->header.height <= height)
-        doomed.emplace_back((*entry)->key.begin(), (*entry)->key.end());
+      if ((*entry)->key.size() != 8 + Hash::size_bytes)
+        return make_error(ErrorKind::corruption, "consensus block key of a wrong size");
+      if (read_key_u64((*entry)->key, 0) > height) break;
+      doomed.emplace_back((*entry)->key.begin(), (*entry)->key.end());
     }
   }
   for (const Bytes& key : doomed) PRIORA_TRY(write.erase(blocks_, key));
@@ -68,11 +76,12 @@ Status LmdbSafetyStorage::sync() {
   if (!pending_state_ && pending_blocks_.empty() && !forgets) return {};
   std::optional<Bytes> state;
   if (pending_state_) state = encode(*pending_state_);
-  std::vector<std::pair<Hash, Bytes>> blocks;
-  for (const auto& [id, block] : pending_blocks_) blocks.emplace_back(id, encode(block));
+  std::vector<std::pair<Bytes, Bytes>> blocks;
+  for (const auto& [id, block] : pending_blocks_)
+    blocks.emplace_back(block_key(block, id), encode(block));
   PRIORA_TRY(store_.update([&](WriteTransaction& write) -> Status {
     if (forgets) PRIORA_TRY(forget_stored(write, forget));
-    for (const auto& [id, bytes] : blocks) PRIORA_TRY(write.put(blocks_, id.view(), bytes));
+    for (const auto& [key, bytes] : blocks) PRIORA_TRY(write.put(blocks_, key, bytes));
     if (state) PRIORA_TRY(write.put(safety_, as_bytes(state_key), *state));
     return Status{};
   }));

@@ -2,8 +2,8 @@
 // store: an LMDB environment of its own (data_dir/consensus), so that the durable write before
 // each vote flushes these few pages and not the registry's.
 //
-// Databases: consensus.safety ("state" -> encode(SafetyState)) and consensus.blocks (block id ->
-// encode(Block)). write(), write_block() and forget_blocks_up_to() collect changes in memory;
+// Databases: consensus.safety ("state" -> encode(SafetyState)) and consensus.blocks (height
+// (u64 BE) || block id -> encode(Block)). write(), write_block() and forget_blocks_up_to() collect changes in memory;
 // sync() writes them all in one durable LMDB write transaction, which the engine calls before any
 // vote, timeout or proposal leaves. A crash before sync() loses only what no signed message
 // depended on. A committed block is forgotten only once the executor's write of it is durable

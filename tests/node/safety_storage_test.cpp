@@ -87,3 +87,24 @@ TEST_CASE("safety storage: a block written and committed before any sync is kept
   REQUIRE(storage->sync().ok());
   CHECK(stored_heights(*storage).empty());
 }
+
+TEST_CASE("safety storage: forgetting goes by height across byte boundaries and forks") {
+  Fixture fixture;
+  fixture.durable = 1'000;
+  auto storage = fixture.open_storage();
+  Block fork = block_at(256);
+  fork.header.round = 999;  // Another block at the same height.
+  for (const Block& block : {block_at(255), block_at(256), fork, block_at(257), block_at(65'536)})
+    REQUIRE(storage->write_block(block).ok());
+  REQUIRE(storage->sync().ok());
+  auto blocks = storage->load_blocks();
+  REQUIRE(blocks.ok());
+  CHECK(blocks->size() == 5);
+
+  REQUIRE(storage->forget_blocks_up_to(256).ok());
+  REQUIRE(storage->sync().ok());
+  CHECK(stored_heights(*storage) == std::set<std::uint64_t>{257, 65'536});
+  blocks = storage->load_blocks();
+  REQUIRE(blocks.ok());
+  CHECK(blocks->size() == 2);
+}
