@@ -1,5 +1,6 @@
 // The evidence endpoints: a bundle (docs/evidence.md) for a committed transaction's receipt or
-// for one event of a filing's history (the latest unless asked), resting on the first certified header whose log covers the leaf.
+// for one event of a filing's history (the latest unless asked), resting on the first certified
+// header whose log covers the leaf.
 #include "ledger/evidence.h"
 #include "node/api_internal.h"
 

@@ -3,11 +3,12 @@
 // each vote flushes these few pages and not the registry's.
 //
 // Databases: consensus.safety ("state" -> encode(SafetyState)) and consensus.blocks (height
-// (u64 BE) || block id -> encode(Block)). write(), write_block() and forget_blocks_up_to() collect changes in memory;
-// sync() writes them all in one durable LMDB write transaction, which the engine calls before any
-// vote, timeout or proposal leaves. A crash before sync() loses only what no signed message
-// depended on. A committed block is forgotten only once the executor's write of it is durable
-// (`durable_height`), so that after a crash the node can execute it again from here.
+// (u64 BE) || block id -> encode(Block)). write(), write_block() and forget_blocks_up_to()
+// collect changes in memory; sync() writes them all in one durable LMDB write transaction, which
+// the engine calls before any vote, timeout or proposal leaves. A crash before sync() loses only
+// what no signed message depended on. A committed block is forgotten only once the executor's
+// write of it is durable (`durable_height`), so that after a crash the node can execute it again
+// from here.
 //
 // Threads: the consensus thread only.
 #pragma once

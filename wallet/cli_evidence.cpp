@@ -39,7 +39,8 @@ int proof_command(Context& context, const EvidenceOptions& options) {
   if (options.checkpoint_size)
     parameters.push_back("checkpoint_size=" + std::to_string(*options.checkpoint_size));
   if (options.event) parameters.push_back("event=" + std::to_string(*options.event));
-  for (std::size_t i = 0; i < parameters.size(); ++i) target += (i == 0 ? "?" : "&") + parameters[i];
+  for (std::size_t i = 0; i < parameters.size(); ++i)
+    target += (i == 0 ? "?" : "&") + parameters[i];
   const auto deadline = std::chrono::steady_clock::now() + context.timeout();
   auto answer = node->get(target);
   while (!answer && answer.error().kind == ErrorKind::conflict &&
