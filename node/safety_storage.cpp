@@ -11,6 +11,31 @@ Bytes block_key(const Block& block, const Hash& id) {
   key.insert(key.end(), id.bytes.begin(), id.bytes.end());
   return key;
 }
+
+// Stores written before blocks were keyed by height keyed them by id alone: re-key those.
+Status rekey_blocks_by_height(Store& store, Database blocks) {
+  return store.update([&](WriteTransaction& write) -> Status {
+    std::vector<std::pair<Bytes, Block>> old;
+    {
+      Cursor cursor(write, blocks);
+      for (auto entry = cursor.first();; entry = cursor.next()) {
+        PRIORA_TRY(entry);
+        if (!entry->has_value()) break;
+        if ((*entry)->key.size() != Hash::size_bytes) continue;
+        auto block = decode<Block>((*entry)->value);
+        if (!block.ok())
+          return make_error(ErrorKind::corruption, "consensus block: " + block.error().message);
+        old.emplace_back(Bytes((*entry)->key.begin(), (*entry)->key.end()), *block);
+      }
+    }
+    for (const auto& [key, block] : old) {
+      PRIORA_TRY(write.erase(blocks, key));
+      PRIORA_TRY(write.put(blocks, block_key(block, block.id()), encode(block)));
+    }
+    return Status{};
+  });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<LmdbSafetyStorage>> LmdbSafetyStorage::open(Store& store,
@@ -19,6 +44,7 @@ Result<std::unique_ptr<LmdbSafetyStorage>> LmdbSafetyStorage::open(Store& store,
   PRIORA_TRY(safety);
   auto blocks = store.database("consensus.blocks");
   PRIORA_TRY(blocks);
+  PRIORA_TRY(rekey_blocks_by_height(store, *blocks));
   return std::unique_ptr<LmdbSafetyStorage>(
       new LmdbSafetyStorage(store, std::move(durable_height), *safety, *blocks));
 }

@@ -108,3 +108,26 @@ TEST_CASE("safety storage: forgetting goes by height across byte boundaries and 
   REQUIRE(blocks.ok());
   CHECK(blocks->size() == 2);
 }
+
+TEST_CASE("safety storage: a store that keyed blocks by id alone is re-keyed when opened") {
+  Fixture fixture;
+  fixture.durable = 1'000;
+  {
+    auto blocks = fixture.store->database("consensus.blocks");
+    REQUIRE(blocks.ok());
+    REQUIRE(fixture.store
+                ->update([&](WriteTransaction& write) -> Status {
+                  for (std::uint64_t height : {3, 4, 300}) {
+                    const Block block = block_at(height);
+                    PRIORA_TRY(write.put(*blocks, block.id().view(), encode(block)));
+                  }
+                  return Status{};
+                })
+                .ok());
+  }
+  auto storage = fixture.open_storage();
+  CHECK(stored_heights(*storage) == std::set<std::uint64_t>{3, 4, 300});
+  REQUIRE(storage->forget_blocks_up_to(4).ok());
+  REQUIRE(storage->sync().ok());
+  CHECK(stored_heights(*storage) == std::set<std::uint64_t>{300});
+}
