@@ -6,31 +6,37 @@ namespace {
 constexpr std::string_view state_key = "state";
 
 // Blocks sort by height, so forgetting those up to a height reads no block.
-Bytes block_key(const Block& block, const Hash& id) {
-  Bytes key = key_u64(block.header.height);
-  key.insert(key.end(), id.bytes.begin(), id.bytes.end());
+Bytes block_key(std::uint64_t height, ByteView id) {
+  Bytes key = key_u64(height);
+  key.insert(key.end(), id.begin(), id.end());
   return key;
 }
 
 // Stores written before blocks were keyed by height keyed them by id alone: re-key those.
 Status rekey_blocks_by_height(Store& store, Database blocks) {
   return store.update([&](WriteTransaction& write) -> Status {
-    std::vector<std::pair<Bytes, Block>> old;
+    struct Old {
+      Bytes id, value;
+      std::uint64_t height;
+    };
+    std::vector<Old> old;
     {
       Cursor cursor(write, blocks);
       for (auto entry = cursor.first();; entry = cursor.next()) {
         PRIORA_TRY(entry);
         if (!entry->has_value()) break;
-        if ((*entry)->key.size() != Hash::size_bytes) continue;
-        auto block = decode<Block>((*entry)->value);
+        const auto& [key, value] = **entry;
+        if (key.size() != Hash::size_bytes) continue;
+        auto block = decode<Block>(value);
         if (!block.ok())
           return make_error(ErrorKind::corruption, "consensus block: " + block.error().message);
-        old.emplace_back(Bytes((*entry)->key.begin(), (*entry)->key.end()), *block);
+        old.push_back({Bytes(key.begin(), key.end()), Bytes(value.begin(), value.end()),
+                       block->header.height});
       }
     }
-    for (const auto& [key, block] : old) {
-      PRIORA_TRY(write.erase(blocks, key));
-      PRIORA_TRY(write.put(blocks, block_key(block, block.id()), encode(block)));
+    for (const Old& entry : old) {
+      PRIORA_TRY(write.erase(blocks, entry.id));
+      PRIORA_TRY(write.put(blocks, block_key(entry.height, entry.id), entry.value));
     }
     return Status{};
   });
@@ -104,7 +110,7 @@ Status LmdbSafetyStorage::sync() {
   if (pending_state_) state = encode(*pending_state_);
   std::vector<std::pair<Bytes, Bytes>> blocks;
   for (const auto& [id, block] : pending_blocks_)
-    blocks.emplace_back(block_key(block, id), encode(block));
+    blocks.emplace_back(block_key(block.header.height, id.view()), encode(block));
   PRIORA_TRY(store_.update([&](WriteTransaction& write) -> Status {
     if (forgets) PRIORA_TRY(forget_stored(write, forget));
     for (const auto& [key, bytes] : blocks) PRIORA_TRY(write.put(blocks_, key, bytes));

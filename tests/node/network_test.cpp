@@ -68,7 +68,6 @@ bool nodes_agree(const LocalNetwork& network, const std::vector<std::size_t>& of
       timeout);
 }
 
-// The block at `height` is the same on every listed node.
 // Every listed node serves the same block at `height`, once each has stored it (within 30 s).
 bool same_block(const LocalNetwork& network, const std::vector<std::size_t>& offices,
                 std::uint64_t height) {
