@@ -66,7 +66,8 @@ port_free() {
   fi
 }
 
-# The default ports (peers 26600-26603, API 26700-26703) when free, else a free random base.
+# The default ports (peers 26600-26603, API 26700-26703) when free, else a free random base;
+# all below the kernel's ephemeral ports (from 32768), which outgoing connections are given.
 choose_ports() {
   local base=26600 offset free
   for _ in $(seq 1 50); do
@@ -79,7 +80,7 @@ choose_ports() {
       api_base=$((base + 100))
       return 0
     fi
-    base=$((20000 + RANDOM % 30000))
+    base=$((10000 + RANDOM % 22000))
   done
   echo "error: no free ports on 127.0.0.1" >&2
   return 1

@@ -7,7 +7,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
 #include <future>
@@ -26,19 +25,6 @@ bool wait_until(const std::function<bool()>& condition, Milliseconds timeout) {
     std::this_thread::sleep_for(poll_interval);
   }
   return condition();
-}
-
-std::vector<std::uint16_t> free_ports(std::size_t count) {
-  boost::asio::io_context context;
-  std::vector<boost::asio::ip::tcp::acceptor> holders;
-  std::vector<std::uint16_t> ports;
-  // Hold them all open at once so that the ports differ.
-  for (std::size_t i = 0; i < count; ++i) {
-    holders.emplace_back(
-        context, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-    ports.push_back(holders.back().local_endpoint().port());
-  }
-  return ports;
 }
 
 NetLimits test_limits() {
@@ -62,7 +48,9 @@ Cluster::Cluster(std::size_t count, NetLimits limits_in)
     public_keys.push_back(keys.back().public_key());
   }
   validators = ValidatorSet(public_keys);
-  ports = free_ports(count);
+  PRIORA_ASSERT(count <= testing::PortBlock::usable);
+  for (std::size_t i = 0; i < count; ++i)
+    ports.push_back(static_cast<std::uint16_t>(port_block_.first() + i));
   genesis_hash = sha256(as_bytes("a test genesis"));
   networks_.resize(count);
   disconnections_.resize(count);

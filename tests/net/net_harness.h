@@ -14,6 +14,7 @@
 
 #include "net/internal/handshake.h"
 #include "net/peer_network.h"
+#include "tests/ports.h"
 
 namespace priora::net::test {
 
@@ -21,9 +22,6 @@ using Milliseconds = std::chrono::milliseconds;
 
 // Polls `condition` every few milliseconds until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& condition, Milliseconds timeout);
-
-// Ports that were free a moment ago: bound to port 0, read, released.
-std::vector<std::uint16_t> free_ports(std::size_t count);
 
 // Limits short enough for tests to observe timeouts in well under a second.
 NetLimits test_limits();
@@ -57,12 +55,13 @@ class Cluster {
 
   std::vector<SigningKey> keys;
   ValidatorSet validators;
-  std::vector<std::uint16_t> ports;
+  std::vector<std::uint16_t> ports;  // Validator i listens on ports[i], from port_block_.
   std::string chain_id = "priora-net-test";
   Hash genesis_hash;
   NetLimits limits;
 
  private:
+  testing::PortBlock port_block_;
   boost::asio::io_context context_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::vector<std::unique_ptr<PeerNetwork>> networks_;

@@ -6,9 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -22,32 +19,6 @@ namespace priora::testing {
 namespace {
 
 constexpr auto stop_wait = std::chrono::seconds(20);
-
-bool port_free(std::uint16_t port) {
-  boost::asio::io_context context;
-  boost::asio::ip::tcp::acceptor acceptor(context);
-  boost::system::error_code error;
-  const boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), port);
-  acceptor.open(endpoint.protocol(), error);
-  if (!error) acceptor.bind(endpoint, error);
-  return !error;
-}
-
-// A base such that base..base+n-1 and base+100..base+100+n-1 are free now.
-std::uint16_t free_port_base(std::size_t count) {
-  std::random_device device;
-  std::mt19937 random(device());
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    const auto base = static_cast<std::uint16_t>(20000 + random() % 35000);
-    bool all_free = true;
-    for (std::size_t i = 0; i < count && all_free; ++i)
-      all_free = port_free(static_cast<std::uint16_t>(base + i)) &&
-                 port_free(static_cast<std::uint16_t>(base + 100 + i));
-    if (all_free) return base;
-  }
-  PRIORA_ASSERT_MSG(false, "no free ports on 127.0.0.1");
-  return 0;
-}
 
 pid_t spawn(const std::vector<std::string>& arguments, const std::filesystem::path& log_file) {
   std::vector<char*> argv;
@@ -86,7 +57,9 @@ LocalNetwork::LocalNetwork(LocalNetworkOptions options) : options_(std::move(opt
   std::random_device device;
   folder_ = std::filesystem::temp_directory_path() /
             ("priora-network-" + std::to_string(getpid()) + "-" + std::to_string(device()));
-  const std::uint16_t base = free_port_base(options_.office_codes.size());
+  // Peers listen on first + i, APIs on first + 100 + i.
+  PRIORA_ASSERT(options_.office_codes.size() <= 99);
+  const std::uint16_t base = ports_.first();
   std::string codes;
   for (const auto& code : options_.office_codes) codes += (codes.empty() ? "" : ",") + code;
   const std::vector<std::string> arguments{

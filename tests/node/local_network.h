@@ -19,6 +19,7 @@
 #include "ledger/crypto.h"
 #include "ledger/types.h"
 #include "net/http/http.h"
+#include "tests/ports.h"
 
 namespace priora::testing {
 
@@ -75,6 +76,7 @@ class LocalNetwork {
 
  private:
   LocalNetworkOptions options_;
+  PortBlock ports_;
   std::filesystem::path folder_;
   genesis::Genesis genesis_;
   std::vector<pid_t> pids_;
