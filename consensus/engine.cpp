@@ -68,7 +68,7 @@ void Engine::start() {
   arm_round_timer();
   // Re-send what was signed before a restart, unchanged, in case it never left.
   if (safety_.last_vote && safety_.last_vote->data.round >= current_round_)
-    send(leader_of(safety_.last_vote->data.round + 1), *safety_.last_vote);
+    send(std::nullopt, *safety_.last_vote);
   if (safety_.last_timeout && safety_.last_timeout->round == current_round_)
     send(std::nullopt, *safety_.last_timeout);
   if (!knows_block(safety_.highest_qc.vote.block_id))
@@ -238,6 +238,11 @@ Status Engine::check_proposal(const Proposal& proposal) {
     PRIORA_TRY(check_timeout_certificate(*proposal.timeout_certificate));
   } else if (qc_round + 1 != header.round) {
     return make_error(ErrorKind::refused, "round skips ahead without a timeout certificate");
+  }
+  if (proposal.commit_certificate) {
+    if (!proposal.commit_certificate->vote.commits())
+      return make_error(ErrorKind::refused, "the commit certificate commits nothing");
+    PRIORA_TRY(check_certificate(*proposal.commit_certificate));
   }
   return {};
 }

@@ -66,6 +66,7 @@ struct EngineCounters {
   std::uint64_t timeouts_sent = 0;
   std::uint64_t sync_requests_sent = 0;
   std::uint64_t blocks_committed = 0;
+  std::uint64_t rounds_timed_out = 0;  // Rounds this replica left on a timeout certificate.
 };
 
 // Who this replica is in which network.
@@ -153,6 +154,9 @@ class Engine {
 
   // Certificates and rounds.
   void observe_certificate(const QuorumCertificate& certificate, ValidatorIndex source);
+  // Commits what a (checked) QC commits, if above the committed height; the block it certifies
+  // need not be known.
+  void observe_commit(const QuorumCertificate& certificate, ValidatorIndex source);
   void observe_timeout_certificate(const TimeoutCertificate& certificate, ValidatorIndex source);
   void advance_round(std::uint64_t round, const std::optional<TimeoutCertificate>& certificate);
   void try_commit(const QuorumCertificate& certificate, ValidatorIndex source);
@@ -168,7 +172,8 @@ class Engine {
   std::set<Hash> uncommitted_transaction_ids(const Hash& tip_id) const;
   Block build_block(const Block& parent);
   void local_timeout();
-  void add_vote(const Vote& vote);
+  // `data_id` is hash_of(vote.data).
+  void add_vote(const Vote& vote, const Hash& data_id);
   void add_timeout(const Timeout& timeout);
   // Writes the safety state; the step's one sync happens in finish_step().
   [[nodiscard]] bool persist_safety_state();
@@ -184,9 +189,13 @@ class Engine {
   std::vector<Block> chain_for_peer(const SyncRequest& request) const;
   [[nodiscard]] Status check_synced_chain(const SyncResponse& response);
 
-  // Evidence.
-  void record_signed(MessageKind kind, ValidatorIndex validator, std::uint64_t round,
+  // Evidence. Returns false when the validator signed something else of this kind in this round
+  // before (the pair is kept as evidence): a message the rules must then not count.
+  bool record_signed(MessageKind kind, ValidatorIndex validator, std::uint64_t round,
                      Bytes signed_bytes, const Signature& signature);
+  // Whether `round` is so far ahead of the current one that no honest replica could be there
+  // yet; such votes and timeouts are dropped, so that they cannot pile up.
+  bool too_far_ahead(std::uint64_t round) const;
 
   void send(std::optional<ValidatorIndex> to, Message message);
   void insert_block(const Block& block);
@@ -213,8 +222,12 @@ class Engine {
   std::map<std::uint64_t, std::map<Hash, VoteCollection>> votes_;
   std::map<std::uint64_t, std::map<ValidatorIndex, Timeout>> timeouts_;
   // First signed message per (kind, round, validator), to detect equivocation.
-  std::map<std::tuple<MessageKind, std::uint64_t, ValidatorIndex>, std::pair<Bytes, Signature>>
-      signed_seen_;
+  struct FirstSigned {
+    Bytes signed_bytes;
+    Signature signature;
+    bool evidence_kept = false;  // One piece of evidence per validator and round is enough.
+  };
+  std::map<std::tuple<MessageKind, std::uint64_t, ValidatorIndex>, FirstSigned> signed_seen_;
   std::vector<EquivocationEvidence> evidence_;
   std::set<Hash> verified_certificates_;
 

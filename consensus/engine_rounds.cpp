@@ -32,17 +32,21 @@ void Engine::observe_certificate(const QuorumCertificate& certificate, Validator
   }
   if (vote.height > committed_height_ && !knows_block(vote.block_id))
     start_sync(vote.block_id, vote.height, source);
-  if (vote.commits() && vote.commit_height > committed_height_) {
-    if (!highest_commit_certificate_ || vote.round > highest_commit_certificate_->vote.round)
-      highest_commit_certificate_ = certificate;
-    try_commit(certificate, source);
-  }
+  observe_commit(certificate, source);
   if (vote.round + 1 > current_round_) {
     consecutive_failed_rounds_ = 0;
     advance_round(vote.round + 1, std::nullopt);
   } else if (vote.round + 1 == current_round_) {
     consecutive_failed_rounds_ = 0;
   }
+}
+
+void Engine::observe_commit(const QuorumCertificate& certificate, ValidatorIndex source) {
+  const auto& vote = certificate.vote;
+  if (!vote.commits() || vote.commit_height <= committed_height_) return;
+  if (!highest_commit_certificate_ || vote.round > highest_commit_certificate_->vote.round)
+    highest_commit_certificate_ = certificate;
+  try_commit(certificate, source);
 }
 
 void Engine::observe_timeout_certificate(const TimeoutCertificate& certificate,
@@ -54,6 +58,7 @@ void Engine::observe_timeout_certificate(const TimeoutCertificate& certificate,
   observe_certificate(certificate.highest_qc, source);
   if (certificate.round + 1 > current_round_) {
     ++consecutive_failed_rounds_;
+    ++counters_.rounds_timed_out;
     advance_round(certificate.round + 1, certificate);
   }
 }

@@ -24,6 +24,7 @@ void Engine::handle_proposal(ValidatorIndex from, const Proposal& proposal) {
   record_signed(MessageKind::proposal, header.proposer, header.round,
                 encode(ProposalSigningData{proposal.block.id(), header.round}), proposal.signature);
   if (proposal.timeout_certificate) observe_timeout_certificate(*proposal.timeout_certificate, from);
+  if (proposal.commit_certificate) observe_commit(*proposal.commit_certificate, from);
   observe_certificate(proposal.block.parent_certificate, from);
   if (header.height <= committed_height_) {
     ++counters_.stale_messages_dropped;
@@ -82,7 +83,7 @@ void Engine::maybe_vote(const Proposal& proposal) {
   safety_.last_vote = vote;
   if (!persist_safety_state()) return;
   ++counters_.votes_sent;
-  send(leader_of(header.round + 1), vote);
+  send(std::nullopt, vote);
 }
 
 bool Engine::persist_safety_state() {
@@ -112,24 +113,37 @@ void Engine::finish_step() {
   outputs_.messages.resize(step_first_message_);
 }
 
+// Every replica collects the votes and forms the QC itself, not only the next leader: when that
+// leader is down, the others still move on to its round with the QC, and only its own round
+// times out (with votes to the next leader alone, the round before it would time out too).
 void Engine::handle_vote(ValidatorIndex from, const Vote& vote) {
+  (void)from;
+  if (vote.data.round + 1 < current_round_ || too_far_ahead(vote.data.round)) {
+    ++counters_.stale_messages_dropped;
+    return;
+  }
+  const Hash data_id = hash_of(vote.data);
+  // A QC of this vote data is formed already: the vote adds nothing, so it is not verified.
+  if (auto round = votes_.find(vote.data.round); round != votes_.end())
+    if (auto collection = round->second.find(data_id);
+        collection != round->second.end() && collection->second.certified) {
+      ++counters_.stale_messages_dropped;
+      return;
+    }
   if (vote.voter >= identity_.validators.size() || vote.data.round == 0 ||
       !dependencies_.verifier.verify(vote.voter, signing_tag::vote, encode(vote.data),
                                      vote.signature)) {
     ++counters_.invalid_messages_dropped;
     return;
   }
-  record_signed(MessageKind::vote, vote.voter, vote.data.round, encode(vote.data), vote.signature);
-  if (leader_of(vote.data.round + 1) != identity_.self || vote.data.round + 1 < current_round_) {
-    ++counters_.stale_messages_dropped;
+  if (!record_signed(MessageKind::vote, vote.voter, vote.data.round, encode(vote.data),
+                     vote.signature))
     return;
-  }
-  (void)from;
-  add_vote(vote);
+  add_vote(vote, data_id);
 }
 
-void Engine::add_vote(const Vote& vote) {
-  auto& collection = votes_[vote.data.round][hash_of(vote.data)];
+void Engine::add_vote(const Vote& vote, const Hash& data_id) {
+  auto& collection = votes_[vote.data.round][data_id];
   collection.data = vote.data;
   for (const auto& existing : collection.signatures)
     if (existing.validator == vote.voter) return;
@@ -178,14 +192,8 @@ void Engine::try_propose() {
   auto parent = blocks_.find(qc.vote.block_id);
   if (parent == blocks_.end()) return;  // A sync for it is under way.
   const std::set<Hash> excluded = uncommitted_transaction_ids(qc.vote.block_id);
-  // The QC that committed a block holding transactions reaches the other replicas only with the
-  // next proposal: it goes at once, so that they commit (and answer clients) without waiting
-  // for the idle interval.
-  const auto root = blocks_.find(root_id_);
-  const bool commit_unannounced = qc.vote.commit_block_id == root_id_ && root != blocks_.end() &&
-                                  !root->second.transactions.empty();
   const bool busy = dependencies_.transactions.has_transactions(excluded) ||
-                    chain_holds_uncommitted_transactions(qc.vote.block_id) || commit_unannounced;
+                    chain_holds_uncommitted_transactions(qc.vote.block_id);
   const std::uint64_t now = dependencies_.clock.now_ms();
   if (!busy && now < round_entered_at_ms_ + config_.empty_block_interval_ms) {
     outputs_.timers.push_back({TimerKind::propose, current_round_,
@@ -195,6 +203,9 @@ void Engine::try_propose() {
   Proposal proposal;
   proposal.block = build_block(parent->second);
   if (qc.vote.round + 1 != current_round_) proposal.timeout_certificate = safety_.highest_tc;
+  if (highest_commit_certificate_ &&
+      highest_commit_certificate_->vote.commit_height > qc.vote.commit_height)
+    proposal.commit_certificate = highest_commit_certificate_;
   safety_.highest_proposed_round = current_round_;
   if (!persist_safety_state()) return;
   proposal.signature = dependencies_.signer.sign(
@@ -275,16 +286,20 @@ void Engine::handle_timeout(ValidatorIndex from, const Timeout& timeout) {
     ++counters_.invalid_messages_dropped;
     return;
   }
-  record_signed(MessageKind::timeout, timeout.sender, timeout.round, encode(timeout.signing_data()),
-                timeout.signature);
   if (timeout.previous_round_certificate)
     observe_timeout_certificate(*timeout.previous_round_certificate, from);
   observe_certificate(timeout.highest_qc, from);
+  if (too_far_ahead(timeout.round)) {
+    ++counters_.stale_messages_dropped;
+    return;
+  }
+  const bool first = record_signed(MessageKind::timeout, timeout.sender, timeout.round,
+                                   encode(timeout.signing_data()), timeout.signature);
   if (timeout.round < current_round_) {
     ++counters_.stale_messages_dropped;
     return;
   }
-  add_timeout(timeout);
+  if (first) add_timeout(timeout);
 }
 
 void Engine::add_timeout(const Timeout& timeout) {
@@ -308,20 +323,26 @@ void Engine::add_timeout(const Timeout& timeout) {
   observe_timeout_certificate(certificate, timeout.sender);
 }
 
-void Engine::record_signed(MessageKind kind, ValidatorIndex validator, std::uint64_t round,
+bool Engine::too_far_ahead(std::uint64_t round) const {
+  return round >= current_round_ + message_history_rounds;
+}
+
+bool Engine::record_signed(MessageKind kind, ValidatorIndex validator, std::uint64_t round,
                            Bytes signed_bytes, const Signature& signature) {
   const auto key = std::make_tuple(kind, round, validator);
   auto found = signed_seen_.find(key);
   if (found == signed_seen_.end()) {
-    signed_seen_.emplace(key, std::make_pair(std::move(signed_bytes), signature));
-    return;
+    signed_seen_.emplace(key, FirstSigned{std::move(signed_bytes), signature});
+    return true;
   }
-  if (found->second.first == signed_bytes || evidence_.size() >= evidence_items_max) return;
-  evidence_.push_back({kind, validator, round, found->second.first, found->second.second,
-                       std::move(signed_bytes), signature});
-  // One piece of evidence per validator and round is enough; later copies add nothing.
-  found->second.first = evidence_.back().second_signed_bytes;
-  found->second.second = signature;
+  FirstSigned& first = found->second;
+  if (first.signed_bytes == signed_bytes) return true;
+  if (!first.evidence_kept && evidence_.size() < evidence_items_max) {
+    evidence_.push_back({kind, validator, round, first.signed_bytes, first.signature,
+                         std::move(signed_bytes), signature});
+    first.evidence_kept = true;
+  }
+  return false;
 }
 
 }  // namespace priora::consensus

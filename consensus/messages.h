@@ -78,9 +78,13 @@ struct TimeoutCertificate {
 
 // The leader's block for a round. The block carries its parent's QC; after a failed round the
 // proposal also carries the TC of the previous round, which justifies extending an older QC.
+// When the leader holds a QC that commits higher than the parent's QC does, the proposal carries
+// that one too: a replica that missed it (it may certify a block the chain left behind) could
+// otherwise not commit, execute and so check the executed state the header names.
 struct Proposal {
   Block block;
   std::optional<TimeoutCertificate> timeout_certificate;
+  std::optional<QuorumCertificate> commit_certificate;
   Signature signature;
 
   std::uint64_t round() const { return block.header.round; }
@@ -88,12 +92,12 @@ struct Proposal {
 
   template <class Archive>
   void serialize(Archive& archive) {
-    archive(block, timeout_certificate, signature);
+    archive(block, timeout_certificate, commit_certificate, signature);
   }
   friend bool operator==(const Proposal&, const Proposal&) = default;
 };
 
-// One validator's vote, sent to the leader of the next round.
+// One validator's vote, sent to every validator.
 struct Vote {
   VoteData data;
   ValidatorIndex voter = 0;

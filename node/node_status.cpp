@@ -113,6 +113,8 @@ http::Response Node::Impl::metrics_response() {
                              snapshot.engine.invalid_messages_dropped));
   metric(out, "priora_timeouts_sent_total", "counter", "Round timeouts signed.",
          snapshot.engine.timeouts_sent);
+  metric(out, "priora_rounds_timed_out_total", "counter",
+         "Rounds left on a timeout certificate, not a QC.", snapshot.engine.rounds_timed_out);
   metric(out, "priora_log_size", "gauge", "Leaves of the Merkle log.", snapshot.executed.log_size);
   metric(out, "priora_store_bytes", "gauge", "Bytes used by the LMDB store.",
          static_cast<double>(store->used_bytes()));

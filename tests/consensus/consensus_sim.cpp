@@ -17,7 +17,8 @@ int run_one(const SimulationOptions& options) {
   std::cout << replay_command(options) << "\n  steps " << result.steps << ", messages "
             << result.messages_delivered << ", committed height " << result.highest_committed_height
             << " (at GST " << result.committed_height_at_gst << "), rounds to commit after GST "
-            << result.rounds_to_commit_after_gst << ", crashes " << result.crashes
+            << result.rounds_to_commit_after_gst << ", rounds timed out before GST "
+            << result.timed_out_rounds_per_mille_at_gst << " per mille, crashes " << result.crashes
             << ", evidence items " << result.evidence_items << "\n";
   if (result.failed()) {
     std::cout << "  FAILED: " << result.failure << "\n";

@@ -220,3 +220,105 @@ TEST_CASE("a sync answer stops short of sync_response_bytes_max when blocks are 
   CHECK(bytes <= sync_response_bytes_max);
   CHECK(encode_message(Message(*response))->size() < 10 * 1024 * 1024);  // A default peer frame.
 }
+
+namespace {
+
+// Replica 0 of four, at round 1, fed messages by hand; signatures by the simulator's cheap
+// scheme. Round r is led by r mod 4, so replica 0 leads neither round 1 nor round 2.
+struct SingleReplica {
+  static constexpr std::uint64_t genesis_time_ms = 1'767'225'600'000;
+  Keys keys = make_keys(4);
+  std::vector<Hash> secrets = std::vector<Hash>(4);
+  simulation::SimulatedApplication application;
+  simulation::SimulatedStorage storage;
+  std::uint64_t now_ms = 0;
+  std::unique_ptr<simulation::CheapSigner> signer;
+  std::unique_ptr<simulation::CheapVerifier> verifier;
+  std::unique_ptr<simulation::SimulatedClock> clock;
+  std::unique_ptr<Engine> engine;
+
+  SingleReplica() {
+    for (std::size_t i = 0; i < 4; ++i) secrets[i].bytes[0] = static_cast<std::uint8_t>(i + 1);
+    signer = std::make_unique<simulation::CheapSigner>(secrets[0], std::string(chain));
+    verifier = std::make_unique<simulation::CheapVerifier>(secrets, std::string(chain));
+    clock = std::make_unique<simulation::SimulatedClock>(&now_ms, genesis_time_ms, 0, 0);
+    auto created =
+        Engine::create(EngineConfig{}, {std::string(chain), genesis_time_ms, keys.validators, 0},
+                       {*signer, *verifier, *clock, storage, application, application});
+    REQUIRE(created.ok());
+    engine = std::move(created).value();
+    engine->start();
+    (void)engine->take_outputs();
+  }
+
+  Vote vote(ValidatorIndex voter, std::uint64_t round, std::uint8_t block) const {
+    Vote vote;
+    vote.data.block_id.bytes[0] = block;
+    vote.data.round = round;
+    vote.data.height = 1;
+    vote.voter = voter;
+    vote.signature = simulation::CheapSigner::compute(secrets[voter], chain, signing_tag::vote,
+                                                      encode(vote.data));
+    return vote;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a replica that does not lead the next round forms the QC from the votes and moves on") {
+  SingleReplica replica;
+  REQUIRE(replica.engine->current_round() == 1);
+  replica.engine->on_message(1, replica.vote(1, 1, 7));
+  replica.engine->on_message(2, replica.vote(2, 1, 7));
+  CHECK(replica.engine->current_round() == 1);
+  replica.engine->on_message(3, replica.vote(3, 1, 7));
+  CHECK(replica.engine->current_round() == 2);
+  CHECK(replica.engine->safety_state().highest_qc.vote.block_id.bytes[0] == 7);
+  CHECK(replica.engine->safety_state().highest_qc.signatures.size() == 3);
+  // A fourth vote for certified data is dropped before its signature is checked.
+  const auto stale = replica.engine->counters().stale_messages_dropped;
+  Vote late = replica.vote(0, 1, 7);
+  late.signature.bytes[0] ^= 1;
+  replica.engine->on_message(0, late);
+  CHECK(replica.engine->counters().stale_messages_dropped == stale + 1);
+  CHECK(replica.engine->counters().invalid_messages_dropped == 0);
+}
+
+TEST_CASE("a second vote of a validator in one round is evidence and does not count") {
+  SingleReplica replica;
+  replica.engine->on_message(1, replica.vote(1, 1, 7));
+  replica.engine->on_message(1, replica.vote(1, 1, 8));  // Validator 1 votes again, elsewhere.
+  replica.engine->on_message(1, replica.vote(1, 1, 8));  // And repeats it.
+  replica.engine->on_message(2, replica.vote(2, 1, 8));
+  replica.engine->on_message(3, replica.vote(3, 1, 8));
+  // Block 8 has the votes of 2 and 3 only: no QC, the round stays.
+  CHECK(replica.engine->current_round() == 1);
+  REQUIRE(replica.engine->evidence().size() == 1);
+  CHECK(replica.engine->evidence()[0].validator == 1);
+  CHECK(replica.engine->evidence()[0].kind == MessageKind::vote);
+}
+
+TEST_CASE("votes and timeouts for rounds far ahead are dropped and counted") {
+  SingleReplica replica;
+  // Rounds up to 64 ahead may be honest replicas ahead of this one; from there on they cannot.
+  for (std::uint64_t round : {65u, 1'000u, 1'000'000'000u})
+    replica.engine->on_message(1, replica.vote(1, round, 7));
+  Timeout timeout;
+  timeout.round = 1'000;
+  timeout.highest_qc = genesis_certificate(
+      genesis_header(chain, SingleReplica::genesis_time_ms, replica.keys.validators));
+  timeout.sender = 1;
+  timeout.signature = simulation::CheapSigner::compute(
+      replica.secrets[1], chain, signing_tag::timeout, encode(timeout.signing_data()));
+  replica.engine->on_message(1, timeout);
+  CHECK(replica.engine->counters().stale_messages_dropped == 4);
+  CHECK(replica.engine->counters().invalid_messages_dropped == 0);
+  CHECK(replica.engine->current_round() == 1);
+  // The same timeout for a round near enough is taken (and is valid, so nothing is invalid).
+  timeout.round = 2;
+  timeout.signature = simulation::CheapSigner::compute(
+      replica.secrets[1], chain, signing_tag::timeout, encode(timeout.signing_data()));
+  replica.engine->on_message(1, timeout);
+  CHECK(replica.engine->counters().stale_messages_dropped == 4);
+  CHECK(replica.engine->counters().invalid_messages_dropped == 0);
+}

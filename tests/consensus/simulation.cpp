@@ -481,10 +481,22 @@ void Simulation::on_gst() {
   network_.delay_ms_max = 50;
   for (auto& node : nodes_) {
     if (!node->honest()) continue;
-    result_.committed_height_at_gst = std::max(result_.committed_height_at_gst, node->checked_height);
+    result_.committed_height_at_gst =
+        std::max(result_.committed_height_at_gst, node->checked_height);
   }
+  // A replica that is down at GST counts its rounds from the one the network is in.
+  std::uint64_t network_round = 0;
   for (auto& node : nodes_)
-    if (node->engine) node->round_at_gst = node->engine->current_round();
+    if (node->engine && node->honest())
+      network_round = std::max(network_round, node->engine->current_round());
+  for (auto& node : nodes_) {
+    node->round_at_gst = node->engine ? node->engine->current_round() : network_round;
+    if (!node->engine || !node->honest() || node->round_at_gst <= 1) continue;
+    const std::uint64_t share =
+        node->engine->counters().rounds_timed_out * 1000 / (node->round_at_gst - 1);
+    result_.timed_out_rounds_per_mille_at_gst =
+        std::max(result_.timed_out_rounds_per_mille_at_gst, share);
+  }
 }
 
 std::vector<std::size_t> Simulation::nodes_of(std::optional<ValidatorIndex> validator,
@@ -734,6 +746,7 @@ void Simulation::check_certificates_in(const Message& message) {
   if (const auto* proposal = std::get_if<Proposal>(&message)) {
     check_commit_certificate(proposal->block.parent_certificate);
     if (proposal->timeout_certificate) check_commit_certificate(proposal->timeout_certificate->highest_qc);
+    if (proposal->commit_certificate) check_commit_certificate(*proposal->commit_certificate);
   } else if (const auto* timeout = std::get_if<Timeout>(&message)) {
     check_commit_certificate(timeout->highest_qc);
   } else if (const auto* response = std::get_if<SyncResponse>(&message)) {

@@ -60,6 +60,9 @@ struct SimulationResult {
   std::uint64_t highest_committed_height = 0;
   std::uint64_t committed_height_at_gst = 0;
   std::uint64_t rounds_to_commit_after_gst = 0;  // Highest over honest replicas.
+  // Of the rounds an honest replica that is up went through before GST, the share it left on a
+  // timeout certificate, in thousandths; the highest over such replicas.
+  std::uint64_t timed_out_rounds_per_mille_at_gst = 0;
   std::uint64_t evidence_items = 0;              // Equivocation evidence held by honest replicas.
   std::uint64_t crashes = 0;
 

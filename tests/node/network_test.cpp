@@ -260,6 +260,7 @@ TEST_CASE("a validator killed under load catches up after restart and killing th
   CHECK(network.wait_for_height(others[0], at_leader_kill + 5, 60s));
   CHECK(network.wait_for_height(others[1], at_leader_kill + 5, 60s));
   CHECK(metric(network, others[0], "priora_timeouts_sent_total") >= 1);
+  CHECK(metric(network, others[0], "priora_rounds_timed_out_total") >= 1);
   load.stop();
   CHECK(load.accepted() > 0);
   CHECK(nodes_agree(network, others, 60s));
@@ -274,7 +275,16 @@ TEST_CASE("a validator away for hundreds of blocks with its store wiped catches 
   for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
   CHECK(network.stop(3) == 0);
   const std::uint64_t at_stop = network.height(0);
+  const std::uint64_t rounds_at_stop = metric(network, 0, "priora_rounds_total");
+  const std::uint64_t timed_out_at_stop = metric(network, 0, "priora_rounds_timed_out_total");
   REQUIRE(network.wait_for_height(0, at_stop + 200, 180s));
+  // Votes reach every validator, so only the rounds validator 3 leads (one in four) time out;
+  // when they went to the next leader alone, the round before its rounds timed out too.
+  const std::uint64_t rounds = metric(network, 0, "priora_rounds_total") - rounds_at_stop;
+  const std::uint64_t timed_out =
+      metric(network, 0, "priora_rounds_timed_out_total") - timed_out_at_stop;
+  INFO(timed_out << " of " << rounds << " rounds timed out");
+  CHECK(timed_out * 10 < rounds * 4);
   network.wipe_store(3);
   network.start(3);
   const std::uint64_t target = network.height(0);

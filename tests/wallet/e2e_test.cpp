@@ -151,8 +151,7 @@ class WalletOnNetwork {
 
   // A transaction through the next node in turn; waits until every running node has executed
   // its block, so that the next command, sent to another node, sees it. The wallet's wait ends
-  // when the node it asked commits; on an idle chain the others learn of that commit with the
-  // next proposal, up to empty_block_interval_ms (docs/consensus.md) later.
+  // when the node it asked has executed the block; the others may do so a moment later.
   Json transact(const std::vector<std::string>& arguments) {
     const std::size_t office = next_node();
     const Json report = ok(office, arguments);
