@@ -261,6 +261,18 @@ struct SingleReplica {
                                                       encode(vote.data));
     return vote;
   }
+
+  // A timeout of `sender` for `round`, carrying the genesis QC as its highest.
+  Timeout timeout(ValidatorIndex sender, std::uint64_t round) const {
+    Timeout timeout;
+    timeout.round = round;
+    timeout.highest_qc =
+        genesis_certificate(genesis_header(chain, genesis_time_ms, keys.validators));
+    timeout.sender = sender;
+    timeout.signature = simulation::CheapSigner::compute(
+        secrets[sender], chain, signing_tag::timeout, encode(timeout.signing_data()));
+    return timeout;
+  }
 };
 
 }  // namespace
@@ -303,22 +315,15 @@ TEST_CASE("votes and timeouts for rounds far ahead are dropped and counted") {
   // Rounds up to 64 ahead may be honest replicas ahead of this one; from there on they cannot.
   for (std::uint64_t round : {65u, 1'000u, 1'000'000'000u})
     replica.engine->on_message(1, replica.vote(1, round, 7));
-  Timeout timeout;
-  timeout.round = 1'000;
-  timeout.highest_qc = genesis_certificate(
-      genesis_header(chain, SingleReplica::genesis_time_ms, replica.keys.validators));
-  timeout.sender = 1;
-  timeout.signature = simulation::CheapSigner::compute(
-      replica.secrets[1], chain, signing_tag::timeout, encode(timeout.signing_data()));
-  replica.engine->on_message(1, timeout);
-  CHECK(replica.engine->counters().stale_messages_dropped == 4);
+  replica.engine->on_message(1, replica.timeout(1, 1'000));
+  replica.engine->on_message(2, replica.timeout(2, 1'000));
+  CHECK(replica.engine->counters().stale_messages_dropped == 5);
   CHECK(replica.engine->counters().invalid_messages_dropped == 0);
+  CHECK(replica.engine->counters().timeouts_sent == 0);
   CHECK(replica.engine->current_round() == 1);
-  // The same timeout for a round near enough is taken (and is valid, so nothing is invalid).
-  timeout.round = 2;
-  timeout.signature = simulation::CheapSigner::compute(
-      replica.secrets[1], chain, signing_tag::timeout, encode(timeout.signing_data()));
-  replica.engine->on_message(1, timeout);
-  CHECK(replica.engine->counters().stale_messages_dropped == 4);
-  CHECK(replica.engine->counters().invalid_messages_dropped == 0);
+  // Timeouts of the current round count: f + 1 of them make this replica time out too.
+  replica.engine->on_message(1, replica.timeout(1, 1));
+  replica.engine->on_message(2, replica.timeout(2, 1));
+  CHECK(replica.engine->counters().stale_messages_dropped == 5);
+  CHECK(replica.engine->counters().timeouts_sent == 1);
 }
