@@ -6,8 +6,32 @@
 namespace priora::consensus {
 using namespace internal;
 
-Engine::Engine(const EngineConfig& config, EngineIdentity identity,
-               EngineDependencies dependencies)
+namespace {
+
+// Takes as valid the vote signatures this replica already checked for the certificate's vote
+// data (`checked`, may be null), and asks `inner` about the rest: a QC formed from votes this
+// replica collected too costs no second check when a proposal or timeout brings it.
+class CheckedVotesVerifier final : public Verifier {
+ public:
+  CheckedVotesVerifier(const Verifier& inner, const std::vector<ValidatorSignature>* checked)
+      : inner_(inner), checked_(checked) {}
+  bool verify(ValidatorIndex validator, std::string_view tag, ByteView message,
+              const Signature& signature) const override {
+    if (checked_ && tag == signing_tag::vote &&
+        std::find(checked_->begin(), checked_->end(), ValidatorSignature{validator, signature}) !=
+            checked_->end())
+      return true;
+    return inner_.verify(validator, tag, message, signature);
+  }
+
+ private:
+  const Verifier& inner_;
+  const std::vector<ValidatorSignature>* checked_;
+};
+
+}  // namespace
+
+Engine::Engine(const EngineConfig& config, EngineIdentity identity, EngineDependencies dependencies)
     : config_(config), identity_(std::move(identity)), dependencies_(dependencies) {
   genesis_ = genesis_header(identity_.chain_id, identity_.genesis_time_ms, identity_.validators);
   genesis_id_ = genesis_.id();
@@ -181,7 +205,13 @@ void Engine::send(std::optional<ValidatorIndex> to, Message message) {
 Status Engine::check_certificate(const QuorumCertificate& certificate) {
   const Hash digest = hash_of(certificate);
   if (verified_certificates_.contains(digest)) return {};
-  PRIORA_TRY(verify_quorum(certificate, identity_.validators, dependencies_.verifier, genesis_id_));
+  const std::vector<ValidatorSignature>* checked = nullptr;
+  if (auto round = votes_.find(certificate.vote.round); round != votes_.end())
+    if (auto collection = round->second.find(hash_of(certificate.vote));
+        collection != round->second.end())
+      checked = &collection->second.signatures;
+  const CheckedVotesVerifier verifier(dependencies_.verifier, checked);
+  PRIORA_TRY(verify_quorum(certificate, identity_.validators, verifier, genesis_id_));
   if (verified_certificates_.size() >= verified_certificates_cached_max) verified_certificates_.clear();
   verified_certificates_.insert(digest);
   return {};

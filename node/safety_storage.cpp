@@ -6,6 +6,7 @@ namespace {
 constexpr std::string_view state_key = "state";
 
 // Blocks sort by height, so forgetting those up to a height reads no block.
+constexpr std::size_t block_key_bytes = sizeof(std::uint64_t) + Hash::size_bytes;
 Bytes block_key(std::uint64_t height, ByteView id) {
   Bytes key = key_u64(height);
   key.insert(key.end(), id.begin(), id.end());
@@ -92,7 +93,7 @@ Status LmdbSafetyStorage::forget_stored(WriteTransaction& write, std::uint64_t h
     for (auto entry = cursor.first();; entry = cursor.next()) {
       PRIORA_TRY(entry);
       if (!entry->has_value()) break;
-      if ((*entry)->key.size() != 8 + Hash::size_bytes)
+      if ((*entry)->key.size() != block_key_bytes)
         return make_error(ErrorKind::corruption, "consensus block key of a wrong size");
       if (read_key_u64((*entry)->key, 0) > height) break;
       doomed.emplace_back((*entry)->key.begin(), (*entry)->key.end());

@@ -223,6 +223,21 @@ TEST_CASE("a sync answer stops short of sync_response_bytes_max when blocks are 
 
 namespace {
 
+// Counts the signature checks the engine asks for.
+class CountingVerifier final : public Verifier {
+ public:
+  explicit CountingVerifier(std::unique_ptr<Verifier> inner) : inner_(std::move(inner)) {}
+  bool verify(ValidatorIndex validator, std::string_view tag, ByteView message,
+              const Signature& signature) const override {
+    ++checks;
+    return inner_->verify(validator, tag, message, signature);
+  }
+  mutable std::size_t checks = 0;
+
+ private:
+  std::unique_ptr<Verifier> inner_;
+};
+
 // Replica 0 of four, at round 1, fed messages by hand; signatures by the simulator's cheap
 // scheme. Round r is led by r mod 4, so replica 0 leads neither round 1 nor round 2.
 struct SingleReplica {
@@ -233,14 +248,15 @@ struct SingleReplica {
   simulation::SimulatedStorage storage;
   std::uint64_t now_ms = 0;
   std::unique_ptr<simulation::CheapSigner> signer;
-  std::unique_ptr<simulation::CheapVerifier> verifier;
+  std::unique_ptr<CountingVerifier> verifier;
   std::unique_ptr<simulation::SimulatedClock> clock;
   std::unique_ptr<Engine> engine;
 
   SingleReplica() {
     for (std::size_t i = 0; i < 4; ++i) secrets[i].bytes[0] = static_cast<std::uint8_t>(i + 1);
     signer = std::make_unique<simulation::CheapSigner>(secrets[0], std::string(chain));
-    verifier = std::make_unique<simulation::CheapVerifier>(secrets, std::string(chain));
+    verifier = std::make_unique<CountingVerifier>(
+        std::make_unique<simulation::CheapVerifier>(secrets, std::string(chain)));
     clock = std::make_unique<simulation::SimulatedClock>(&now_ms, genesis_time_ms, 0, 0);
     auto created =
         Engine::create(EngineConfig{}, {std::string(chain), genesis_time_ms, keys.validators, 0},
@@ -262,12 +278,13 @@ struct SingleReplica {
     return vote;
   }
 
-  // A timeout of `sender` for `round`, carrying the genesis QC as its highest.
-  Timeout timeout(ValidatorIndex sender, std::uint64_t round) const {
+  // A timeout of `sender` for `round`, carrying `highest` (the genesis QC by default).
+  Timeout timeout(ValidatorIndex sender, std::uint64_t round,
+                  std::optional<QuorumCertificate> highest = std::nullopt) const {
     Timeout timeout;
     timeout.round = round;
-    timeout.highest_qc =
-        genesis_certificate(genesis_header(chain, genesis_time_ms, keys.validators));
+    timeout.highest_qc = highest.value_or(
+        genesis_certificate(genesis_header(chain, genesis_time_ms, keys.validators)));
     timeout.sender = sender;
     timeout.signature = simulation::CheapSigner::compute(
         secrets[sender], chain, signing_tag::timeout, encode(timeout.signing_data()));
@@ -294,6 +311,31 @@ TEST_CASE("a replica that does not lead the next round forms the QC from the vot
   replica.engine->on_message(0, late);
   CHECK(replica.engine->counters().stale_messages_dropped == stale + 1);
   CHECK(replica.engine->counters().invalid_messages_dropped == 0);
+}
+
+TEST_CASE("a QC formed from votes this replica checked costs no second check when it comes back") {
+  SingleReplica replica;
+  for (ValidatorIndex voter : {1, 2, 3})
+    replica.engine->on_message(voter, replica.vote(voter, 1, 7));
+  REQUIRE(replica.engine->current_round() == 2);
+  const QuorumCertificate formed = replica.engine->safety_state().highest_qc;
+  // A timeout of round 2 brings the same QC: only the timeout's own signature is checked.
+  std::size_t checks = replica.verifier->checks;
+  replica.engine->on_message(2, replica.timeout(2, 2, formed));
+  CHECK(replica.verifier->checks == checks + 1);
+  // The QC of the same vote data signed by 0, 1 and 2: only validator 0's signature is new.
+  QuorumCertificate other = formed;
+  const Vote own = replica.vote(0, 1, 7);
+  other.signatures = {{0, own.signature}, formed.signatures[0], formed.signatures[1]};
+  REQUIRE(other.signatures[1].validator == 1);
+  checks = replica.verifier->checks;
+  replica.engine->on_message(3, replica.timeout(3, 3, other));  // Round 3: no f + 1 for round 2.
+  CHECK(replica.verifier->checks == checks + 2);
+  CHECK(replica.engine->counters().invalid_messages_dropped == 0);
+  // A QC whose signature of validator 0 is forged is still refused.
+  other.signatures[0].signature.bytes[0] ^= 1;
+  replica.engine->on_message(1, replica.timeout(1, 3, other));
+  CHECK(replica.engine->counters().invalid_messages_dropped == 1);
 }
 
 TEST_CASE("a second vote of a validator in one round is evidence and does not count") {
