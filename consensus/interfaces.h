@@ -84,7 +84,7 @@ struct SafetyState {
   friend bool operator==(const SafetyState&, const SafetyState&) = default;
 };
 
-// Durable storage of the safety state (the node keeps it in LMDB).
+// Durable storage of the safety state (the node keeps it in an append-only log).
 class SafetyStorage {
  public:
   virtual ~SafetyStorage() = default;

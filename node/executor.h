@@ -15,7 +15,7 @@
 // Engine::on_executed, and the engine reads the new state with executed_state_at), then commits
 // the transaction (one flush) and answers waiting clients (`stored`). So clients are answered,
 // and the store's readers see a block, only once its transaction is committed. A crash in
-// between loses the block from this store only: the consensus store keeps every block above
+// between loses the block from this store only: the consensus log keeps every block above
 // durable_height() (the safety storage forgets no higher), so on restart the node commits it
 // again from there, or fetches it from its peers.
 //

@@ -70,7 +70,7 @@ Status Node::Impl::open() {
   StoreOptions options;
   options.path = config.data_dir.string();
   options.map_size_bytes_initial = config.store_map_bytes_initial;
-  // One flush per block: the consensus store keeps a block until its commit here is durable.
+  // One flush per block: the consensus log keeps a block until its commit here is durable.
   options.meta_sync = false;
   auto opened = Store::open(options);
   PRIORA_TRY(opened);
@@ -89,14 +89,9 @@ Status Node::Impl::open() {
   auto opened_chain = ChainStore::open(*store);
   PRIORA_TRY(opened_chain);
   chain.emplace(*opened_chain);
-  StoreOptions consensus_options;
-  consensus_options.path = (config.data_dir / consensus_store_folder).string();
-  consensus_options.map_size_bytes_initial = consensus_store_map_bytes_initial;
-  auto opened_consensus_store = Store::open(consensus_options);
-  PRIORA_TRY(opened_consensus_store);
-  consensus_store = std::move(opened_consensus_store).value();
-  auto opened_safety = LmdbSafetyStorage::open(
-      *consensus_store, [this] { return executor ? executor->durable_height() : 0; });
+  auto opened_safety = SafetyLog::open(
+      {.folder = config.data_dir / consensus_log_folder},
+      [this] { return executor ? executor->durable_height() : 0; });
   PRIORA_TRY(opened_safety);
   safety = std::move(opened_safety).value();
 

@@ -23,7 +23,7 @@
 #include "node/executor.h"
 #include "node/mempool.h"
 #include "node/node.h"
-#include "node/safety_storage.h"
+#include "node/safety_log.h"
 #include "node/verifier_pool.h"
 
 namespace priora::node {
@@ -76,10 +76,9 @@ struct SubmitWaiter {
   bool answered = false;
 };
 
-// The consensus store's folder inside data_dir, and its first map size (it holds only the
-// safety state and the blocks not yet durably executed).
-inline constexpr const char* consensus_store_folder = "consensus";
-inline constexpr std::size_t consensus_store_map_bytes_initial = std::size_t{16} << 20;
+// The consensus log's folder inside data_dir (the safety state and the blocks not yet durably
+// executed).
+inline constexpr const char* consensus_log_folder = "consensus";
 
 class Node::Impl {
  public:
@@ -119,13 +118,12 @@ class Node::Impl {
   std::optional<SigningKey> validator_key;
 
   std::unique_ptr<Store> store;            // Registry and chain (data_dir).
-  std::unique_ptr<Store> consensus_store;  // Safety state and uncommitted blocks.
   std::unique_ptr<registry::Registry> registry;
   std::optional<ChainStore> chain;
   std::unique_ptr<VerifierPool> verifiers;
   std::unique_ptr<Mempool> mempool;
   std::unique_ptr<Executor> executor;
-  std::unique_ptr<LmdbSafetyStorage> safety;
+  std::unique_ptr<SafetyLog> safety;  // Safety state and uncommitted blocks.
   std::unique_ptr<consensus::Signer> signer;
   std::unique_ptr<consensus::Verifier> verifier;
   SystemClock clock;
