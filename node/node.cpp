@@ -67,6 +67,13 @@ Status Node::Impl::open() {
                                               "'s validator key in the genesis");
   validator_key.emplace(std::move(key).value());
 
+  // First, as it locks the data folder: a second process on it stops here, having changed nothing.
+  auto opened_safety = SafetyLog::open(
+      {.folder = config.data_dir / consensus_log_folder},
+      [this] { return executor ? executor->durable_height() : 0; });
+  PRIORA_TRY(opened_safety);
+  safety = std::move(opened_safety).value();
+
   StoreOptions options;
   options.path = config.data_dir.string();
   options.map_size_bytes_initial = config.store_map_bytes_initial;
@@ -89,11 +96,6 @@ Status Node::Impl::open() {
   auto opened_chain = ChainStore::open(*store);
   PRIORA_TRY(opened_chain);
   chain.emplace(*opened_chain);
-  auto opened_safety = SafetyLog::open(
-      {.folder = config.data_dir / consensus_log_folder},
-      [this] { return executor ? executor->durable_height() : 0; });
-  PRIORA_TRY(opened_safety);
-  safety = std::move(opened_safety).value();
 
   verifiers = std::make_unique<VerifierPool>(config.verifier_threads);
   mempool = std::make_unique<Mempool>(*store, *registry, config.mempool);

@@ -70,3 +70,18 @@ TEST_CASE("flags override the config file and SIGTERM stops the node with status
   CHECK(network.stop(0) == 0);
   CHECK_THAT(network.log(0), Catch::Contains("stopped at height"));
 }
+
+TEST_CASE("a second priora-node on the same data folder is refused and the first one runs on") {
+  LocalNetwork network;
+  network.start(0);
+  REQUIRE(LocalNetwork::wait_until([&] { return network.get(0, "/healthz").has_value(); }, 30s));
+  // The same home, with the API and peer ports moved so that only the data folder is shared.
+  const auto second = start_node(
+      network, 0,
+      {"--api.listen_address", "127.0.0.1:" + std::to_string(network.api_port(3) + 1),
+       "--net.listen_address", "127.0.0.1:" + std::to_string(network.api_port(3) + 2)});
+  CHECK(second.exit_code == 1);
+  CHECK_THAT(second.output, Catch::Contains("is in use by another process"));
+  CHECK(network.get(0, "/healthz").has_value());
+  CHECK(network.stop(0) == 0);
+}
