@@ -87,7 +87,6 @@ class Batch {
   Batch(const FixedBytes<salt_bytes>& salt, std::uint64_t generation, std::uint64_t sequence)
       : salt_(salt), generation_(generation), sequence_(sequence) {}
   void add(Kind kind, Bytes payload) { records_.emplace_back(kind, std::move(payload)); }
-  bool empty() const { return records_.empty(); }
   // The bytes to write; next_sequence() then names the sequence number after them.
   Bytes finish() {
     Bytes out;
