@@ -357,9 +357,11 @@ Status SafetyLog::lock_folder() {
   const std::filesystem::path lock_path = folder / lock_name;
   lock_descriptor_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_descriptor_ < 0) return io_error(lock_path, "cannot open", errno);
-  if (::flock(lock_descriptor_, LOCK_EX | LOCK_NB) != 0)
+  if (::flock(lock_descriptor_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) return io_error(lock_path, "cannot lock", errno);
     return make_error(ErrorKind::conflict, "consensus log: " + folder.string() +
                                                " is in use by another process");
+  }
   return {};
 }
 
