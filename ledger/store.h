@@ -10,6 +10,20 @@
 // Growing waits for every open read transaction to end; an update whose thread itself still
 // holds a ReadTransaction fails with ErrorKind::conflict when the map must grow, rather than wait
 // for itself.
+//
+// Checkpoints (StoreOptions::checkpointed). A commit then only reaches the page cache
+// (MDB_NOSYNC): readers see it at once, and no commit waits for the disk. sync() takes a
+// checkpoint: it pins the newest snapshot with a read transaction, flushes the data file, and
+// records the snapshot's two meta pages in the file `checkpoint` beside it (two checksummed
+// slots, written in turn, one flush). The pin is held until the next checkpoint is recorded, so
+// LMDB never reuses a page of the recorded snapshot. A system crash can leave any mix of old and
+// new pages behind, meta pages among them that name pages never written; open() therefore
+// writes the recorded meta pages back before LMDB reads them, and a checkpointed store always
+// opens as of its last checkpoint. Redoing what was committed after it is the owner's task (the
+// node executes those blocks again from its consensus log). Of LMDB's file format this relies
+// on two facts of version 0.9: the meta pages are the data file's first two pages, and LMDB
+// opens the one with the higher transaction id; open() checks that it opened the recorded one.
+// A folder with a checkpoint record opens only as a checkpointed store.
 #pragma once
 
 #include <lmdb.h>
@@ -37,6 +51,8 @@ struct StoreOptions {
   // sync()): one flush per commit instead of two. A system crash may then undo the last commit,
   // never more, and never leaves the store inconsistent (LMDB's MDB_NOMETASYNC).
   bool meta_sync = true;
+  // Commits are never flushed; sync() takes a checkpoint (see above). Overrides the two above.
+  bool checkpointed = false;
 };
 
 // A named database handle, valid for the life of the Store that opened it.
@@ -116,10 +132,15 @@ class Store {
   // Runs `body` in one write transaction and commits it (durably, when the store is durable);
   // see the class comment for retries.
   Status update(const std::function<Status(WriteTransaction&)>& body);
-  // Makes every committed write transaction durable.
+  // Makes every committed write transaction durable: in a checkpointed store, takes a checkpoint.
+  // Any thread; concurrent updates go on while it flushes.
   Status sync();
-  // Whether a commit is durable when update() returns, or only once the next one is.
-  bool commits_durable_at_once() const { return options_.durable && options_.meta_sync; }
+  // Whether a commit is durable when update() returns, or only once the next one is (or the
+  // next checkpoint, in a checkpointed store).
+  bool commits_durable_at_once() const {
+    return options_.durable && options_.meta_sync && !options_.checkpointed;
+  }
+  bool checkpointed() const { return options_.checkpointed; }
 
   // Bytes in use by the data file, and the current map size.
   std::size_t used_bytes() const;
@@ -127,8 +148,20 @@ class Store {
   const std::string& path() const { return options_.path; }
 
  private:
+  // A read transaction on the newest snapshot and that snapshot's meta pages.
+  struct Pinned {
+    MDB_txn* transaction = nullptr;
+    std::uint64_t transaction_id = 0;
+    Bytes meta_pages;
+  };
+
   explicit Store(StoreOptions options) : options_(std::move(options)) {}
   Status grow_map();
+  Status grow_map_now();
+  // Checkpoints; the caller holds checkpoint_mutex_, and writer_mutex_ for pin_newest().
+  Status open_checkpoints(std::uint64_t recorded_sequence);
+  Result<Pinned> pin_newest();
+  Status record(Pinned pinned);
 
   StoreOptions options_;
   MDB_env* environment_ = nullptr;
@@ -138,6 +171,13 @@ class Store {
   mutable std::shared_mutex map_mutex_;
   // Serialises this process's writers (LMDB allows one write transaction at a time).
   std::mutex writer_mutex_;
+  // Checkpointed stores only. Taken after writer_mutex_ when both are held.
+  std::mutex checkpoint_mutex_;
+  int data_descriptor_ = -1;        // data.mdb, read for its meta pages.
+  int checkpoint_descriptor_ = -1;  // The checkpoint record.
+  std::size_t page_bytes_ = 0;
+  std::uint64_t checkpoint_sequence_ = 0;  // Of the newest record.
+  MDB_txn* pin_ = nullptr;                 // The recorded snapshot.
 };
 
 // Big-endian key helpers: big-endian integers sort in numeric order under LMDB's byte compare.

@@ -42,6 +42,8 @@ struct NodeConfig {
   MempoolLimits mempool;
   std::size_t verifier_threads = 0;  // 0: one per core.
   std::size_t store_map_bytes_initial = std::size_t{64} << 20;
+  // How often the store's commits are made durable (a checkpoint); see executor.h.
+  std::uint64_t store_checkpoint_interval_ms = 1000;
 
   // Zero limits, empty paths and malformed addresses are invalid_argument.
   [[nodiscard]] Status validate() const;

@@ -7,9 +7,11 @@ namespace priora::node {
 
 Result<std::unique_ptr<Executor>> Executor::open(Store& store, registry::Registry& registry,
                                                  const ChainStore& chain, Mempool& mempool,
-                                                 VerifierPool& verifiers, Listeners listeners) {
+                                                 VerifierPool& verifiers, Listeners listeners,
+                                                 std::chrono::milliseconds checkpoint_interval) {
   std::unique_ptr<Executor> executor(
       new Executor(store, registry, chain, mempool, verifiers, std::move(listeners)));
+  executor->checkpoint_interval_ = checkpoint_interval;
   auto read = store.read();
   PRIORA_TRY(read);
   auto chain_height = chain.height(*read);
@@ -26,6 +28,8 @@ Result<std::unique_ptr<Executor>> Executor::open(Store& store, registry::Registr
   executor->executed_height_ = *chain_height;
   executor->durable_height_ = *chain_height;
   executor->thread_ = std::thread([raw = executor.get()] { raw->run(); });
+  if (store.checkpointed())
+    executor->checkpoint_thread_ = std::thread([raw = executor.get()] { raw->take_checkpoints(); });
   return executor;
 }
 
@@ -36,6 +40,7 @@ Executor::~Executor() {
   }
   changed_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
 void Executor::commit(const Block& block, const CommitCertificate& certificate) {
@@ -78,9 +83,31 @@ Status Executor::wait_durable() {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return jobs_.empty(); });
   }
+  return checkpoint();
+}
+
+Status Executor::checkpoint() {
+  // Every block stored before the sync starts is in the snapshot it makes durable.
+  const std::uint64_t height = stored_height_.load();
   PRIORA_TRY(store_.sync());
-  durable_height_ = executed_height_.load();
+  std::uint64_t durable = durable_height_.load();
+  while (durable < height && !durable_height_.compare_exchange_weak(durable, height)) {
+  }
   return {};
+}
+
+void Executor::take_checkpoints() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (changed_.wait_for(lock, checkpoint_interval_, [&] { return stopping_; })) return;
+    }
+    if (stored_height_.load() <= durable_height_.load()) continue;
+    if (Status status = checkpoint(); !status.ok()) {
+      listeners_.fatal(status.error());
+      return;
+    }
+  }
 }
 
 std::vector<CommittedTransaction> Executor::checked_transactions(const Job& job) {
@@ -145,8 +172,11 @@ void Executor::execute(const std::vector<std::shared_ptr<Job>>& jobs) {
   }
   const std::uint64_t height = jobs.back()->block.header.height;
   // With a store that leaves each commit's meta page to the next commit, this commit made the
-  // previous one durable.
-  durable_height_ = store_.commits_durable_at_once() ? height : stored_height_.load();
+  // previous one durable. A checkpointed store's durable height moves with its checkpoints.
+  if (store_.commits_durable_at_once())
+    durable_height_ = height;
+  else if (!store_.checkpointed())
+    durable_height_ = stored_height_.load();
   stored_height_ = height;
   {
     std::lock_guard lock(mutex_);

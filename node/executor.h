@@ -7,17 +7,22 @@
 // a block or none of it; on start the node resumes after the last block it holds, so nothing
 // committed is lost and nothing is applied twice.
 //
-// Execution has a thread of its own, so that neither the execution nor the disk flush of the
-// state is on the path of votes and proposals. commit() (the consensus thread) hands the block
-// over and returns: the block leaves the mempool at once, and is served to syncing peers from
-// memory. The execution thread executes every block handed over so far in one write
-// transaction; after each block it tells the engine (`executed`: the host calls
-// Engine::on_executed, and the engine reads the new state with executed_state_at), then commits
-// the transaction (one flush) and answers waiting clients (`stored`). So clients are answered,
-// and the store's readers see a block, only once its transaction is committed. A crash in
-// between loses the block from this store only: the consensus log keeps every block above
-// durable_height() (the safety storage forgets no higher), so on restart the node commits it
-// again from there, or fetches it from its peers.
+// Execution has a thread of its own, so that neither the execution nor the store's disk flushes
+// are on the path of votes and proposals. commit() (the consensus thread) hands the block over
+// and returns: the block leaves the mempool at once, and is served to syncing peers from memory.
+// The execution thread executes every block handed over so far in one write transaction; after
+// each block it tells the engine (`executed`: the host calls Engine::on_executed, and the engine
+// reads the new state with executed_state_at), then commits the transaction and answers waiting
+// clients (`stored`). So clients are answered, and the store's readers see a block, only once
+// its transaction is committed: whatever a client was told, its next request sees.
+//
+// With a checkpointed store (the node's), a commit does not wait for the disk; a third thread
+// takes a checkpoint every `checkpoint_interval` while there is something new, and the flush
+// runs while execution goes on. durable_height() is the height of the last checkpoint. A crash,
+// of the process or of the machine, reopens the store at that checkpoint; the consensus log
+// keeps every block above durable_height() (the safety storage forgets no higher), so on restart
+// the node commits those blocks again from there, or fetches them from its peers. With a store
+// that flushes each commit, durable_height() follows the commits instead.
 //
 // A store that fails at commit (a full disk) cannot be worked around: the node logs it and stops,
 // its database intact.
@@ -27,6 +32,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -60,7 +66,8 @@ class Executor final : public consensus::CommitTarget {
 
   [[nodiscard]] static Result<std::unique_ptr<Executor>> open(
       Store& store, registry::Registry& registry, const ChainStore& chain, Mempool& mempool,
-      VerifierPool& verifiers, Listeners listeners);
+      VerifierPool& verifiers, Listeners listeners,
+      std::chrono::milliseconds checkpoint_interval = std::chrono::milliseconds(1000));
   // Executes and commits what was handed over, then stops the execution thread.
   ~Executor() override;
 
@@ -73,7 +80,8 @@ class Executor final : public consensus::CommitTarget {
   std::uint64_t stored_height() const { return stored_height_.load(); }
   // The highest block whose write transaction is durable in the store.
   std::uint64_t durable_height() const { return durable_height_.load(); }
-  // Returns once every block handed over is durable. Only when nothing calls commit() any more.
+  // Returns once every block handed over is durable (a checkpoint, in a checkpointed store). Only
+  // when nothing calls commit() any more.
   [[nodiscard]] Status wait_durable();
   std::uint64_t committed_transactions() const { return committed_transactions_.load(); }
 
@@ -96,6 +104,8 @@ class Executor final : public consensus::CommitTarget {
       : store_(store), registry_(registry), chain_(chain), mempool_(mempool),
         verifiers_(verifiers), listeners_(std::move(listeners)) {}
   void run();
+  void take_checkpoints();
+  Status checkpoint();
   void execute(const std::vector<std::shared_ptr<Job>>& jobs);
   Status execute_one(WriteTransaction& write, Job& job);
   std::vector<CommittedTransaction> checked_transactions(const Job& job);
@@ -106,6 +116,7 @@ class Executor final : public consensus::CommitTarget {
   Mempool& mempool_;
   VerifierPool& verifiers_;
   Listeners listeners_;
+  std::chrono::milliseconds checkpoint_interval_{1000};
   std::uint64_t handed_over_height_ = 0;  // The consensus thread's.
   std::atomic<std::uint64_t> executed_height_{0};
   std::atomic<std::uint64_t> stored_height_{0};
@@ -118,6 +129,7 @@ class Executor final : public consensus::CommitTarget {
   std::map<std::uint64_t, Recent> recent_;
   bool stopping_ = false;
   std::thread thread_;
+  std::thread checkpoint_thread_;  // Checkpointed stores only.
 };
 
 }  // namespace priora::node

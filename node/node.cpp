@@ -43,6 +43,8 @@ Status NodeConfig::validate() const {
     return invalid("api.submit_transactions_max and api.submit_wait_ms_max must be above zero");
   if (mempool.transactions_max == 0 || mempool.bytes_max == 0)
     return invalid("[mempool] limits must be above zero");
+  if (store_checkpoint_interval_ms == 0)
+    return invalid("store.checkpoint_interval_ms must be above zero");
   return {};
 }
 
@@ -77,8 +79,8 @@ Status Node::Impl::open() {
   StoreOptions options;
   options.path = config.data_dir.string();
   options.map_size_bytes_initial = config.store_map_bytes_initial;
-  // One flush per block: the consensus log keeps a block until its commit here is durable.
-  options.meta_sync = false;
+  // No flush per block: the consensus log keeps a block until a checkpoint here covers it.
+  options.checkpointed = true;
   auto opened = Store::open(options);
   PRIORA_TRY(opened);
   store = std::move(opened).value();
@@ -106,7 +108,8 @@ Status Node::Impl::open() {
   listeners.stored = [this](const CommittedBlockEvent& event) { on_committed(event); };
   listeners.fatal = [this](const Error& error) { fatal(error); };
   auto opened_executor =
-      Executor::open(*store, *registry, *chain, *mempool, *verifiers, std::move(listeners));
+      Executor::open(*store, *registry, *chain, *mempool, *verifiers, std::move(listeners),
+                     std::chrono::milliseconds(config.store_checkpoint_interval_ms));
   PRIORA_TRY(opened_executor);
   executor = std::move(opened_executor).value();
 

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "ledger/encoding.h"
+#include "ledger/files.h"
 #include "ledger/hash.h"
 #include "ledger/store.h"
 
@@ -41,12 +42,10 @@ constexpr std::size_t header_payload_bytes = magic.size() + 4 + salt_bytes;
 // The record that names a file's successor: a sync leaves room for it.
 constexpr std::size_t superseded_record_bytes = record_head_bytes + 8 + check_bytes;
 
-std::string errno_text(int code) { return std::strerror(code); }
+constexpr std::string_view owner = "consensus log";
 
 Error io_error(const std::filesystem::path& path, std::string_view what, int code) {
-  return make_error(code == ENOSPC ? ErrorKind::disk_full : ErrorKind::io,
-                    "consensus log: " + std::string(what) + " " + path.string() + ": " +
-                        errno_text(code));
+  return files::error(owner, path, what, code);
 }
 
 void put_u32(Bytes& out, std::uint32_t value) {
@@ -121,61 +120,18 @@ Bytes header_payload(const FixedBytes<salt_bytes>& salt) {
   return payload;
 }
 
-Status write_all(int descriptor, const std::filesystem::path& path, std::uint64_t offset,
-                 ByteView bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t wrote = ::pwrite(descriptor, bytes.data() + done, bytes.size() - done,
-                                   static_cast<off_t>(offset + done));
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) return io_error(path, "cannot write", wrote < 0 ? errno : EIO);
-    done += static_cast<std::size_t>(wrote);
-  }
-  return {};
-}
-
-Status flush_data(int descriptor, const std::filesystem::path& path) {
-  if (::fdatasync(descriptor) != 0) return io_error(path, "cannot flush", errno);
-  return {};
-}
-
-Status flush_folder(const std::filesystem::path& folder) {
-  const int descriptor = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (descriptor < 0) return io_error(folder, "cannot open folder", errno);
-  const int code = ::fsync(descriptor) == 0 ? 0 : errno;
-  ::close(descriptor);
-  if (code != 0) return io_error(folder, "cannot flush folder", code);
-  return {};
-}
-
 // Writes zeros from the file's end up to `bytes`, then flushes data and size.
 Status extend_with_zeros(int descriptor, const std::filesystem::path& path, std::uint64_t from,
                          std::uint64_t bytes) {
   const Bytes zeros(zero_chunk_bytes, 0);
   for (std::uint64_t offset = from; offset < bytes; offset += zero_chunk_bytes) {
     const std::uint64_t length = std::min<std::uint64_t>(zero_chunk_bytes, bytes - offset);
-    PRIORA_TRY(write_all(descriptor, path, offset, ByteView(zeros).first(length)));
+    PRIORA_TRY(files::write_at(owner, descriptor, path, offset, ByteView(zeros).first(length)));
   }
   if (::fsync(descriptor) != 0) return io_error(path, "cannot flush", errno);
   return {};
 }
 
-Result<Bytes> read_whole(int descriptor, const std::filesystem::path& path) {
-  const off_t size = ::lseek(descriptor, 0, SEEK_END);
-  if (size < 0) return io_error(path, "cannot size", errno);
-  Bytes bytes(static_cast<std::size_t>(size));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t got = ::pread(descriptor, bytes.data() + done, bytes.size() - done,
-                                static_cast<off_t>(done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return io_error(path, "cannot read", errno);
-    if (got == 0) break;
-    done += static_cast<std::size_t>(got);
-  }
-  bytes.resize(done);
-  return bytes;
-}
 
 // What the log holds: the state, the blocks kept and the forgotten height, as records replay.
 struct Contents {
@@ -387,7 +343,7 @@ Status SafetyLog::create_first_file() {
   if (::rename(file.path.c_str(), final_path.c_str()) != 0)
     return io_error(final_path, "cannot rename into", errno);
   file.path = final_path;
-  PRIORA_TRY(flush_folder(folder));
+  PRIORA_TRY(files::flush_folder(owner, folder));
   for (const char* name : {legacy_store_file, legacy_lock_file}) {
     std::error_code ignored;
     std::filesystem::remove(folder / name, ignored);
@@ -413,7 +369,7 @@ Status SafetyLog::open_files() {
       created = true;
     }
   }
-  if (created) PRIORA_TRY(flush_folder(options_.folder));
+  if (created) PRIORA_TRY(files::flush_folder(owner, options_.folder));
   return {};
 }
 
@@ -421,7 +377,7 @@ Status SafetyLog::recover() {
   std::optional<FileState> newest;
   std::uint64_t superseded_by = 0;
   for (int index = 0; index < 2; ++index) {
-    auto bytes = read_whole(files_[index].descriptor, files_[index].path);
+    auto bytes = files::read_whole(owner, files_[index].descriptor, files_[index].path);
     PRIORA_TRY(bytes);
     auto file = read_file_state(*bytes);
     PRIORA_TRY(file);
@@ -488,8 +444,8 @@ Status SafetyLog::write_snapshot() {
     PRIORA_TRY(extend_with_zeros(file.descriptor, file.path, file.bytes, grown));
     file.bytes = grown;
   }
-  PRIORA_TRY(write_all(file.descriptor, file.path, 0, snapshot));
-  PRIORA_TRY(flush_data(file.descriptor, file.path));
+  PRIORA_TRY(files::write_at(owner, file.descriptor, file.path, 0, snapshot));
+  PRIORA_TRY(files::flush_data(owner, file.descriptor, file.path));
 
   if (old_generation > 0) {
     // The old file names its successor: should the new one be lost, the open refuses to go
@@ -499,8 +455,8 @@ Status SafetyLog::write_snapshot() {
     const Bytes record = superseded.finish();
     File& old = files_[old_active];
     if (write_offset_ + record.size() <= old.bytes) {
-      PRIORA_TRY(write_all(old.descriptor, old.path, write_offset_, record));
-      PRIORA_TRY(flush_data(old.descriptor, old.path));
+      PRIORA_TRY(files::write_at(owner, old.descriptor, old.path, write_offset_, record));
+      PRIORA_TRY(files::flush_data(owner, old.descriptor, old.path));
     }
   }
   active_ = target;
@@ -567,8 +523,8 @@ Status SafetyLog::sync() {
 
 Status SafetyLog::append(ByteView records) {
   File& file = files_[active_];
-  PRIORA_TRY(write_all(file.descriptor, file.path, write_offset_, records));
-  PRIORA_TRY(flush_data(file.descriptor, file.path));
+  PRIORA_TRY(files::write_at(owner, file.descriptor, file.path, write_offset_, records));
+  PRIORA_TRY(files::flush_data(owner, file.descriptor, file.path));
   write_offset_ += records.size();
   return {};
 }

@@ -28,6 +28,11 @@ TEST_CASE("priora-node start refuses bad settings with a clear error and changes
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.output, Catch::Contains("[net] limit and timeout must be above zero"));
   }
+  SECTION("a zero checkpoint interval") {
+    const auto result = start_node(network, 0, {"--store.checkpoint_interval_ms", "0"});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("store.checkpoint_interval_ms must be above zero"));
+  }
   SECTION("an unknown key in the config file") {
     std::ofstream(network.home(0) / "config.toml", std::ios::app) << "\n[net]\nidle_timeout = 5\n";
     const auto result = start_node(network, 0, {});
