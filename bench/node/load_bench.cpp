@@ -41,6 +41,7 @@ struct Options {
   double seconds = 60;
   std::size_t applicants = 256;
   std::size_t senders = 32;
+  std::uint64_t checkpoint_ms = 0;  // 0: the node's default.
   bool smoke = false;
 };
 
@@ -178,9 +179,11 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", options.seconds, "Length of the offered window")->capture_default_str();
   app.add_option("--applicants", options.applicants, "Signers of the filings")->capture_default_str();
   app.add_option("--senders", options.senders, "Concurrent HTTP requests")->capture_default_str();
+  app.add_option("--checkpoint-ms", options.checkpoint_ms,
+                 "The nodes' store.checkpoint_interval_ms (0: their default)")->capture_default_str();
   app.add_flag("--smoke", options.smoke, "A few seconds at a low rate");
   CLI11_PARSE(app, argc, argv);
-  if (options.smoke) options = {50, 4, 16, 8, true};
+  if (options.smoke) options = {50, 4, 16, 8, 0, true};
   if (options.rate <= 0 || options.seconds <= 0 || options.applicants == 0 || options.senders == 0)
     fail("--rate, --seconds, --applicants and --senders must be above zero");
 
@@ -197,7 +200,11 @@ int main(int argc, char** argv) {
   Outcome outcome;
   std::uint64_t committed_in_window = 0;
   {
-    testing::LocalNetwork network;
+    testing::LocalNetworkOptions network_options;
+    if (options.checkpoint_ms != 0)
+      network_options.extra_start_arguments = {"--store.checkpoint_interval_ms",
+                                               std::to_string(options.checkpoint_ms)};
+    testing::LocalNetwork network(network_options);
     network.start_all();
     for (std::size_t i = 0; i < network.size(); ++i)
       if (!network.wait_for_height(i, 2, 60s)) fail("the network did not start");
