@@ -46,6 +46,31 @@ std::unique_ptr<Store> open_checkpointed(const std::filesystem::path& folder,
   return std::move(store).value();
 }
 
+// A checkpointed store with its one database, "values".
+struct Values {
+  std::unique_ptr<Store> store;
+  Database database;
+};
+
+Values open_values(const std::filesystem::path& folder,
+                   std::size_t initial_bytes = std::size_t{64} << 20) {
+  Values values{open_checkpointed(folder, initial_bytes), {}};
+  auto database = values.store->database("values");
+  REQUIRE(database.ok());
+  values.database = *database;
+  return values;
+}
+
+// The data file and the checkpoint record as they are now.
+struct Files {
+  Bytes data;
+  Bytes record;
+};
+
+Files files_of(const std::filesystem::path& folder) {
+  return {read_file(folder / "data.mdb"), read_file(folder / "checkpoint")};
+}
+
 Bytes value_for(std::uint64_t key, std::uint64_t version, std::size_t size) {
   Bytes value(size);
   for (std::size_t i = 0; i < size; ++i)
@@ -133,46 +158,39 @@ void check_opens_at(const Image& image, const Bytes& record, const Contents& exp
   write_file(folder.path() / "checkpoint", record);
   Contents after = expected;
   {
-    auto store = open_checkpointed(folder.path());
-    auto database = store->database("values");
-    REQUIRE(database.ok());
-    CHECK(contents_of(*store, *database) == expected);
-    put_keys(*store, *database, 5000, 50, 9, 2, after);
+    auto [store, database] = open_values(folder.path());
+    CHECK(contents_of(*store, database) == expected);
+    put_keys(*store, database, 5000, 50, 9, 2, after);
     REQUIRE(store->sync().ok());
   }
-  auto store = open_checkpointed(folder.path());
-  auto database = store->database("values");
-  REQUIRE(database.ok());
-  CHECK(contents_of(*store, *database) == after);
+  auto [store, database] = open_values(folder.path());
+  CHECK(contents_of(*store, database) == after);
 }
 
 }  // namespace
 
 TEST_CASE("store checkpoints: every mix of pages a machine crash can leave opens at the checkpoint") {
   TemporaryDirectory folder;
-  auto store = open_checkpointed(folder.path());
-  auto database = store->database("values");
-  REQUIRE(database.ok());
+  auto [store, database] = open_values(folder.path());
   Contents expected;
-  put_keys(*store, *database, 0, 2000, 1, 20, expected);
+  put_keys(*store, database, 0, 2000, 1, 20, expected);
   REQUIRE(store->sync().ok());
-  const Bytes durable = read_file(folder.path() / "data.mdb");
-  const Bytes record = read_file(folder.path() / "checkpoint");
+  const auto [durable, record] = files_of(folder.path());
 
   // Every key rewritten and some removed, over many commits none of which is flushed: without
   // the checkpoint's pin, LMDB would put these pages where the checkpoint's own pages are.
   Contents later_contents = expected;
-  put_keys(*store, *database, 0, 2000, 2, 40, later_contents);
+  put_keys(*store, database, 0, 2000, 2, 40, later_contents);
   REQUIRE(store
               ->update([&](WriteTransaction& write) -> Status {
                 for (std::uint64_t key = 0; key < 2000; key += 3)
-                  PRIORA_TRY(write.erase(*database, key_u64(key)));
+                  PRIORA_TRY(write.erase(database, key_u64(key)));
                 return {};
               })
               .ok());
   for (std::uint64_t key = 0; key < 2000; key += 3) later_contents.erase(key);
-  put_keys(*store, *database, 2000, 1000, 2, 10, later_contents);
-  REQUIRE(contents_of(*store, *database) == later_contents);
+  put_keys(*store, database, 2000, 1000, 2, 10, later_contents);
+  REQUIRE(contents_of(*store, database) == later_contents);
   const Bytes later = read_file(folder.path() / "data.mdb");
   REQUIRE(later.size() > durable.size());
   REQUIRE(read_file(folder.path() / "checkpoint") == record);  // No checkpoint since.
@@ -182,20 +200,16 @@ TEST_CASE("store checkpoints: every mix of pages a machine crash can leave opens
 
 TEST_CASE("store checkpoints: a record torn while written leaves the store at the checkpoint before") {
   TemporaryDirectory folder;
-  auto store = open_checkpointed(folder.path());
-  auto database = store->database("values");
-  REQUIRE(database.ok());
+  auto [store, database] = open_values(folder.path());
   Contents first;
-  put_keys(*store, *database, 0, 1500, 1, 10, first);
+  put_keys(*store, database, 0, 1500, 1, 10, first);
   REQUIRE(store->sync().ok());
-  const Bytes durable = read_file(folder.path() / "data.mdb");
-  const Bytes record_before = read_file(folder.path() / "checkpoint");
+  const auto [durable, record_before] = files_of(folder.path());
 
   Contents second = first;
-  put_keys(*store, *database, 0, 1500, 2, 30, second);
+  put_keys(*store, database, 0, 1500, 2, 30, second);
   REQUIRE(store->sync().ok());
-  const Bytes later = read_file(folder.path() / "data.mdb");
-  const Bytes record_after = read_file(folder.path() / "checkpoint");
+  const auto [later, record_after] = files_of(folder.path());
 
   // The write of the new record changed one slot; cut it anywhere in that range.
   REQUIRE(record_before.size() == record_after.size());
@@ -221,11 +235,9 @@ TEST_CASE("store checkpoints: a record torn while written leaves the store at th
 TEST_CASE("store checkpoints: no intact record is refused and changes nothing") {
   TemporaryDirectory folder;
   {
-    auto store = open_checkpointed(folder.path());
-    auto database = store->database("values");
-    REQUIRE(database.ok());
+    auto [store, database] = open_values(folder.path());
     Contents contents;
-    put_keys(*store, *database, 0, 100, 1, 2, contents);
+    put_keys(*store, database, 0, 100, 1, 2, contents);
     REQUIRE(store->sync().ok());
   }
   Bytes record = read_file(folder.path() / "checkpoint");
@@ -269,24 +281,19 @@ TEST_CASE("store checkpoints: a store written with a flush per commit takes on c
     put_keys(**store, *database, 0, 300, 1, 3, expected);
   }
   REQUIRE_FALSE(std::filesystem::exists(folder.path() / "checkpoint"));
-  auto store = open_checkpointed(folder.path());
+  auto [store, database] = open_values(folder.path());
   CHECK(std::filesystem::exists(folder.path() / "checkpoint"));
   CHECK_FALSE(std::filesystem::exists(folder.path() / "checkpoint.new"));
-  auto database = store->database("values");
-  REQUIRE(database.ok());
-  CHECK(contents_of(*store, *database) == expected);
+  CHECK(contents_of(*store, database) == expected);
 }
 
 TEST_CASE("store checkpoints: checkpoints run beside a writer whose map keeps growing") {
   TemporaryDirectory folder;
   Contents expected;
-  Bytes durable;
-  Bytes record;
+  Files at_sync;
   Contents at_checkpoint;
   {
-    auto store = open_checkpointed(folder.path(), 256 * 1024);
-    auto database = store->database("values");
-    REQUIRE(database.ok());
+    auto [store, database] = open_values(folder.path(), 256 * 1024);
     std::atomic<bool> done{false};
     std::atomic<int> checkpoints{0};
     std::atomic<bool> failed{false};
@@ -298,7 +305,7 @@ TEST_CASE("store checkpoints: checkpoints run beside a writer whose map keeps gr
       }
     });
     for (std::uint64_t round = 0; round < 40; ++round)
-      put_keys(*store, *database, round * 200, 200, round, 4, expected);
+      put_keys(*store, database, round * 200, 200, round, 4, expected);
     done = true;
     checkpointer.join();
     CHECK_FALSE(failed.load());
@@ -306,12 +313,11 @@ TEST_CASE("store checkpoints: checkpoints run beside a writer whose map keeps gr
     CHECK(store->map_size_bytes() >= std::size_t{4} << 20);  // It grew several times.
     REQUIRE(store->sync().ok());
     at_checkpoint = expected;
-    durable = read_file(folder.path() / "data.mdb");
-    record = read_file(folder.path() / "checkpoint");
-    put_keys(*store, *database, 0, 4000, 99, 20, expected);  // Never flushed.
-    CHECK(contents_of(*store, *database) == expected);
+    at_sync = files_of(folder.path());
+    put_keys(*store, database, 0, 4000, 99, 20, expected);  // Never flushed.
+    CHECK(contents_of(*store, database) == expected);
   }
   const Bytes later = read_file(folder.path() / "data.mdb");
-  check_opens_at(Image{"after growth, later pages", later}, record, at_checkpoint);
-  check_opens_at(Image{"after growth, durable pages", durable}, record, at_checkpoint);
+  check_opens_at(Image{"after growth, later pages", later}, at_sync.record, at_checkpoint);
+  check_opens_at(Image{"after growth, durable pages", at_sync.data}, at_sync.record, at_checkpoint);
 }
