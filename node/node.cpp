@@ -133,8 +133,8 @@ Status Node::Impl::open() {
 }
 
 void Node::Impl::fatal(const Error& error) {
-  spdlog::critical("the store failed while committing a block: {}; stopping, the database holds "
-                   "every block committed before it",
+  spdlog::critical("the state store failed: {}; stopping. On start it opens at its last "
+                   "checkpoint and the blocks after it are executed again",
                    error.to_string());
   spdlog::shutdown();
   std::_Exit(70);

@@ -268,6 +268,54 @@ TEST_CASE("a validator killed under load catches up after restart and killing th
   CHECK(nodes_agree(network, all_four, 120s));
 }
 
+namespace {
+
+// The height the node's last start resumed at, from its log; nullopt before its first start.
+std::optional<std::uint64_t> last_resumed_height(const LocalNetwork& network, std::size_t office) {
+  const std::string log = network.log(office);
+  const std::string marker = "resumes at height ";
+  const auto at = log.rfind(marker);
+  if (at == std::string::npos) return std::nullopt;
+  return std::stoull(log.substr(at + marker.size()));
+}
+
+std::size_t starts_logged(const LocalNetwork& network, std::size_t office) {
+  const std::string log = network.log(office);
+  std::size_t count = 0;
+  for (auto at = log.find("resumes at height"); at != std::string::npos;
+       at = log.find("resumes at height", at + 1))
+    ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("a validator killed between checkpoints reopens at its last one and executes the rest again") {
+  LocalNetwork network({{"KZ", "RU", "BY", "AM"}, {{"empty_block_interval_ms", 50}}, {}});
+  network.start_all();
+  for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
+  // A clean stop takes a last checkpoint; started again with checkpoints an hour apart, the
+  // validator then commits and stores blocks that no checkpoint covers.
+  REQUIRE(network.stop(3) == 0);
+  network.start_with(3, {"--store.checkpoint_interval_ms", "3600000"});
+  REQUIRE(LocalNetwork::wait_until([&] { return starts_logged(network, 3) == 2; }, 30s));
+  const auto checkpointed = last_resumed_height(network, 3);
+  REQUIRE(checkpointed.has_value());
+  REQUIRE(network.wait_for_height(3, *checkpointed + 40, 60s));
+  const std::uint64_t stored = network.height(3);
+
+  network.kill(3);
+  network.start(3);
+  REQUIRE(LocalNetwork::wait_until([&] { return starts_logged(network, 3) == 3; }, 30s));
+  const auto resumed = last_resumed_height(network, 3);
+  REQUIRE(resumed.has_value());
+  INFO("checkpoint at " << *checkpointed << ", stored up to " << stored << ", resumed at "
+                        << *resumed);
+  CHECK(*resumed == *checkpointed);  // Everything after the checkpoint was dropped whole ...
+  REQUIRE(network.wait_for_height(3, stored + 10, 60s));  // ... and executed again.
+  CHECK(nodes_agree(network, all_four, 60s));
+}
+
 TEST_CASE("a validator away for hundreds of blocks with its store wiped catches up from its peers") {
   LocalNetwork network(
       {{"KZ", "RU", "BY", "AM"}, {{"empty_block_interval_ms", 10}, {"round_timeout_ms_base", 250}}, {}});
