@@ -136,11 +136,13 @@ Result<std::optional<CheckpointRecord>> restore_checkpoint(const std::filesystem
                       "store checkpoint: " + path.string() + " holds no intact record");
   const std::filesystem::path data_path = folder / data_name;
   const int data = ::open(data_path.c_str(), O_RDWR | O_CLOEXEC);
-  if (data < 0)
+  if (data < 0) {
+    const int code = errno;
     return make_error(ErrorKind::corruption,
                       "store checkpoint: " + path.string() + " names transaction " +
                           std::to_string(newest->transaction_id) + " but " + data_path.string() +
-                          " cannot be opened: " + std::strerror(errno));
+                          " cannot be opened: " + std::strerror(code));
+  }
   Status restored = [&]() -> Status {
     auto meta = files::read_at(checkpoint_owner, data, data_path, 0, newest->meta_pages.size());
     PRIORA_TRY(meta);

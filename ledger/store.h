@@ -140,7 +140,6 @@ class Store {
   bool commits_durable_at_once() const {
     return options_.durable && options_.meta_sync && !options_.checkpointed;
   }
-  bool checkpointed() const { return options_.checkpointed; }
 
   // Bytes in use by the data file, and the current map size.
   std::size_t used_bytes() const;

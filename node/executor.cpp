@@ -28,7 +28,7 @@ Result<std::unique_ptr<Executor>> Executor::open(Store& store, registry::Registr
   executor->executed_height_ = *chain_height;
   executor->durable_height_ = *chain_height;
   executor->thread_ = std::thread([raw = executor.get()] { raw->run(); });
-  if (store.checkpointed())
+  if (!store.commits_durable_at_once())
     executor->checkpoint_thread_ = std::thread([raw = executor.get()] { raw->take_checkpoints(); });
   return executor;
 }
@@ -171,12 +171,8 @@ void Executor::execute(const std::vector<std::shared_ptr<Job>>& jobs) {
     return;
   }
   const std::uint64_t height = jobs.back()->block.header.height;
-  // With a store that leaves each commit's meta page to the next commit, this commit made the
-  // previous one durable. A checkpointed store's durable height moves with its checkpoints.
-  if (store_.commits_durable_at_once())
-    durable_height_ = height;
-  else if (!store_.checkpointed())
-    durable_height_ = stored_height_.load();
+  // Otherwise the durable height moves with the checkpoints (take_checkpoints).
+  if (store_.commits_durable_at_once()) durable_height_ = height;
   stored_height_ = height;
   {
     std::lock_guard lock(mutex_);

@@ -22,7 +22,8 @@
 // of the process or of the machine, reopens the store at that checkpoint; the consensus log
 // keeps every block above durable_height() (the safety storage forgets no higher), so on restart
 // the node commits those blocks again from there, or fetches them from its peers. With a store
-// that flushes each commit, durable_height() follows the commits instead.
+// that flushes each commit, durable_height() follows the commits instead; with one that leaves
+// some flushes to later, sync() every `checkpoint_interval` makes them durable.
 //
 // A store that fails at commit (a full disk) cannot be worked around: the node logs it and stops,
 // its database intact.
@@ -129,7 +130,7 @@ class Executor final : public consensus::CommitTarget {
   std::map<std::uint64_t, Recent> recent_;
   bool stopping_ = false;
   std::thread thread_;
-  std::thread checkpoint_thread_;  // Checkpointed stores only.
+  std::thread checkpoint_thread_;  // Stores whose commits are not durable at once.
 };
 
 }  // namespace priora::node
