@@ -45,4 +45,15 @@ Result<Bytes> from_base64(std::string_view text) {
 
 void secure_wipe(void* data, std::size_t size) { sodium_memzero(data, size); }
 
+void append_le(Bytes& out, std::uint64_t value, std::size_t width) {
+  for (std::size_t i = 0; i < width; ++i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+}
+
+std::uint64_t read_le(ByteView bytes, std::size_t offset, std::size_t width) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < width; ++i)
+    value |= static_cast<std::uint64_t>(bytes[offset + i]) << (8 * i);
+  return value;
+}
+
 }  // namespace priora

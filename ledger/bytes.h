@@ -64,4 +64,9 @@ struct FixedBytes {
 // Wipes memory so that secrets do not linger after use.
 void secure_wipe(void* data, std::size_t size);
 
+// Little-endian integers of `width` bytes (1 to 8) in the files the stores write themselves.
+void append_le(Bytes& out, std::uint64_t value, std::size_t width);
+// Reads `width` bytes at `offset`; the caller checks that they are there.
+std::uint64_t read_le(ByteView bytes, std::size_t offset, std::size_t width);
+
 }  // namespace priora

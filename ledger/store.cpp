@@ -68,23 +68,12 @@ struct CheckpointRecord {
   Bytes meta_pages;  // Both, page 0 first.
 };
 
-void put_le(Bytes& out, std::uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
-}
-
-std::uint64_t get_le(ByteView bytes, std::size_t offset, int width) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < width; ++i)
-    value |= static_cast<std::uint64_t>(bytes[offset + static_cast<std::size_t>(i)]) << (8 * i);
-  return value;
-}
-
 Bytes encode_slot(const CheckpointRecord& record) {
   Bytes out(checkpoint_magic.begin(), checkpoint_magic.end());
-  put_le(out, checkpoint_version, 4);
-  put_le(out, record.meta_pages.size() / 2, 4);
-  put_le(out, record.sequence, 8);
-  put_le(out, record.transaction_id, 8);
+  append_le(out, checkpoint_version, 4);
+  append_le(out, record.meta_pages.size() / 2, 4);
+  append_le(out, record.sequence, 8);
+  append_le(out, record.transaction_id, 8);
   out.insert(out.end(), record.meta_pages.begin(), record.meta_pages.end());
   const Hash check = sha256(out);
   out.insert(out.end(), check.bytes.begin(), check.bytes.end());
@@ -97,8 +86,8 @@ std::optional<CheckpointRecord> decode_slot(ByteView slot) {
   if (!std::equal(checkpoint_magic.begin(), checkpoint_magic.end(), slot.begin()))
     return std::nullopt;
   std::size_t at = checkpoint_magic.size();
-  if (get_le(slot, at, 4) != checkpoint_version) return std::nullopt;
-  const std::uint64_t page_bytes = get_le(slot, at + 4, 4);
+  if (read_le(slot, at, 4) != checkpoint_version) return std::nullopt;
+  const std::uint64_t page_bytes = read_le(slot, at + 4, 4);
   if (page_bytes == 0 || page_bytes > largest_page_bytes) return std::nullopt;
   const std::size_t length = slot_head_bytes + 2 * page_bytes;
   if (slot.size() < length + 32) return std::nullopt;
@@ -106,8 +95,8 @@ std::optional<CheckpointRecord> decode_slot(ByteView slot) {
   if (!std::equal(check.bytes.begin(), check.bytes.end(), slot.begin() + length))
     return std::nullopt;
   CheckpointRecord record;
-  record.sequence = get_le(slot, at + 8, 8);
-  record.transaction_id = get_le(slot, at + 16, 8);
+  record.sequence = read_le(slot, at + 8, 8);
+  record.transaction_id = read_le(slot, at + 16, 8);
   record.meta_pages.assign(slot.begin() + slot_head_bytes, slot.begin() + length);
   return record;
 }

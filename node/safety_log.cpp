@@ -48,19 +48,6 @@ Error io_error(const std::filesystem::path& path, std::string_view what, int cod
   return files::error(owner, path, what, code);
 }
 
-void put_u32(Bytes& out, std::uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
-}
-void put_u64(Bytes& out, std::uint64_t value) {
-  for (int shift = 0; shift < 64; shift += 8) out.push_back(static_cast<std::uint8_t>(value >> shift));
-}
-std::uint64_t get_le(ByteView bytes, std::size_t offset, std::size_t width) {
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < width; ++i)
-    value |= static_cast<std::uint64_t>(bytes[offset + i]) << (8 * i);
-  return value;
-}
-
 FixedBytes<check_bytes> record_check(const FixedBytes<salt_bytes>& salt, ByteView record) {
   const Hash digest = Sha256().update(salt.view()).update(record).finish();
   FixedBytes<check_bytes> check;
@@ -71,10 +58,10 @@ FixedBytes<check_bytes> record_check(const FixedBytes<salt_bytes>& salt, ByteVie
 void put_record(Bytes& out, const FixedBytes<salt_bytes>& salt, std::uint8_t kind_byte,
                 std::uint64_t generation, std::uint64_t sequence, ByteView payload) {
   const std::size_t start = out.size();
-  put_u32(out, static_cast<std::uint32_t>(payload.size()));
+  append_le(out, payload.size(), 4);
   out.push_back(kind_byte);
-  put_u64(out, generation);
-  put_u64(out, sequence);
+  append_le(out, generation, 8);
+  append_le(out, sequence, 8);
   out.insert(out.end(), payload.begin(), payload.end());
   const auto check = record_check(salt, ByteView(out).subspan(start));
   out.insert(out.end(), check.bytes.begin(), check.bytes.end());
@@ -109,13 +96,13 @@ class Batch {
 
 Bytes u64_payload(std::uint64_t value) {
   Bytes payload;
-  put_u64(payload, value);
+  append_le(payload, value, 8);
   return payload;
 }
 
 Bytes header_payload(const FixedBytes<salt_bytes>& salt) {
   Bytes payload(magic.begin(), magic.end());
-  put_u32(payload, format_version);
+  append_le(payload, format_version, 4);
   payload.insert(payload.end(), salt.bytes.begin(), salt.bytes.end());
   return payload;
 }
@@ -173,11 +160,11 @@ Result<SafetyLog::FileState> read_file_state(ByteView bytes) {
   for (std::uint64_t sequence = 0;; ++sequence) {
     if (bytes.size() - offset < record_head_bytes + check_bytes) break;
     const ByteView head = bytes.subspan(offset, record_head_bytes);
-    const std::uint64_t length = get_le(head, 0, 4);
+    const std::uint64_t length = read_le(head, 0, 4);
     const auto kind = static_cast<Kind>(head[4] & ~last_of_batch);
     const bool last = (head[4] & last_of_batch) != 0;
-    const std::uint64_t generation = get_le(head, 5, 8);
-    if (get_le(head, 13, 8) != sequence) break;
+    const std::uint64_t generation = read_le(head, 5, 8);
+    if (read_le(head, 13, 8) != sequence) break;
     if (length > bytes.size() - offset - record_head_bytes - check_bytes) break;
     const ByteView payload = bytes.subspan(offset + record_head_bytes, length);
     if (sequence == 0) {
@@ -210,9 +197,9 @@ Result<SafetyLog::FileState> read_file_state(ByteView bytes) {
           if (entry.sequence != 0) return damaged("a second header");
           if (!std::equal(magic.begin(), magic.end(), entry.payload.begin()))
             return damaged("not a consensus log");
-          if (get_le(entry.payload, magic.size(), 4) != format_version)
+          if (read_le(entry.payload, magic.size(), 4) != format_version)
             return damaged("format version " +
-                           std::to_string(get_le(entry.payload, magic.size(), 4)) +
+                           std::to_string(read_le(entry.payload, magic.size(), 4)) +
                            " is not known");
           break;
         case Kind::state: {
@@ -230,14 +217,14 @@ Result<SafetyLog::FileState> read_file_state(ByteView bytes) {
         }
         case Kind::forget:
           if (entry.payload.size() != 8) return damaged("a forget record of a wrong size");
-          file.contents.forget(get_le(entry.payload, 0, 8));
+          file.contents.forget(read_le(entry.payload, 0, 8));
           break;
         case Kind::snapshot_end:
           file.complete = true;
           break;
         case Kind::superseded:
           if (entry.payload.size() != 8) return damaged("a superseded record of a wrong size");
-          file.superseded_by = get_le(entry.payload, 0, 8);
+          file.superseded_by = read_le(entry.payload, 0, 8);
           break;
         default:
           return damaged("unknown kind " + std::to_string(static_cast<unsigned>(entry.kind)));
