@@ -35,6 +35,9 @@ struct EngineConfig {
   bool testing_disable_vote_rule = false;
   // Does not persist the highest voted round before a vote leaves.
   bool testing_skip_persist_voted_round = false;
+  // Sends every proposal before its round is durably recorded, without the reservation that
+  // keeps a restarted leader from proposing again in that round.
+  bool testing_propose_before_sync_unreserved = false;
 
   // Refuses values that cannot work: zero timeouts, backoff under 100 %, limits out of range.
   [[nodiscard]] Status validate() const;

@@ -138,6 +138,13 @@ void Engine::drain_self_inbox() {
   }
 }
 
+void Engine::drain_deferred_self_inbox() {
+  self_inbox_.insert(self_inbox_.end(), std::make_move_iterator(deferred_self_inbox_.begin()),
+                     std::make_move_iterator(deferred_self_inbox_.end()));
+  deferred_self_inbox_.clear();
+  drain_self_inbox();
+}
+
 void Engine::on_timer(const TimerRequest& timer) {
   begin_step();
   switch (timer.kind) {
@@ -168,6 +175,12 @@ void Engine::on_transactions_available() {
   begin_step();
   try_propose();
   drain_self_inbox();
+  finish_step();
+}
+
+void Engine::on_continue() {
+  begin_step();
+  drain_deferred_self_inbox();
   finish_step();
 }
 

@@ -8,7 +8,8 @@
 // One thread owns an Engine: every call must come from it. Safety (the voting and timeout rules,
 // certificates.h) is kept apart from liveness (the pacemaker: rounds, timers, leaders), and the
 // safety state is written and synced through SafetyStorage before any vote, timeout or proposal
-// is handed out, so a replica restarted from it never signs two conflicting messages.
+// is handed out (a proposal's round may be reserved by an earlier sync instead; see
+// reserve_next_round), so a replica restarted from it never signs two conflicting messages.
 #pragma once
 
 #include <cstdint>
@@ -53,6 +54,9 @@ struct EngineOutputs {
   std::vector<OutgoingMessage> messages;
   std::vector<TimerRequest> timers;
   std::vector<CommittedBlock> committed;
+  // The engine split its step: a proposal is among `messages`, and this replica's own vote on it
+  // waits for a sync. Call on_continue() once these messages are on their way.
+  bool continue_step = false;
 };
 
 struct EngineCounters {
@@ -106,6 +110,9 @@ class Engine {
   // The application executed further (CommitTarget::executed_height() moved): a proposal that
   // waits for it is voted on now.
   void on_executed();
+  // The rest of a split step (EngineOutputs::continue_step): this replica's own proposal reaches
+  // it, and it votes.
+  void on_continue();
   // Everything produced since the last call, in order.
   EngineOutputs take_outputs();
 
@@ -143,6 +150,8 @@ class Engine {
   void handle_sync_request(ValidatorIndex from, const SyncRequest& request);
   void handle_sync_response(ValidatorIndex from, const SyncResponse& response);
   void drain_self_inbox();
+  // Hands this replica its own proposal sent before a sync (try_propose), then drains the inbox.
+  void drain_deferred_self_inbox();
 
   // Checks.
   [[nodiscard]] Status check_proposal(const Proposal& proposal);
@@ -177,6 +186,12 @@ class Engine {
   void add_timeout(const Timeout& timeout);
   // Writes the safety state; the step's one sync happens in finish_step().
   [[nodiscard]] bool persist_safety_state();
+  // Writes the safety state as stored: the highest proposed round covers the reserved round, and
+  // the testing switch may drop the voted round. Every write goes through here.
+  [[nodiscard]] bool write_safety_state();
+  // Reserves the next round for a proposal when this replica leads it; called before the write
+  // that makes a vote or timeout durable.
+  void reserve_next_round();
   // Every input is one step: begin_step() notes where its messages start, finish_step() syncs
   // what the step wrote (safety state, blocks) once, before any of its messages can leave
   // through take_outputs(), and withholds them all if the sync fails.
@@ -237,6 +252,14 @@ class Engine {
   std::optional<SyncState> sync_;
 
   std::deque<Message> self_inbox_;
+  // This replica's own proposal, sent before a sync: it reaches the replica in on_continue().
+  std::deque<Message> deferred_self_inbox_;
+  // A round this replica leads, written as proposed with its vote or timeout of the round before
+  // (so a restart never proposes in it), and the reservation the last successful sync made
+  // durable: a proposal in that round leaves without waiting for a sync of its own.
+  std::uint64_t reserved_round_ = 0;
+  std::uint64_t written_reserved_round_ = 0;
+  std::uint64_t durable_reserved_round_ = 0;
   EngineOutputs outputs_;
   std::size_t step_first_message_ = 0;
   bool step_sync_due_ = false;

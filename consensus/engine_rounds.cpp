@@ -28,7 +28,7 @@ void Engine::observe_certificate(const QuorumCertificate& certificate, Validator
       safety_.preferred_round =
           std::max(safety_.preferred_round, block->second.parent_certificate.vote.round);
     // Written now, made durable by the sync before the next vote or timeout.
-    if (!dependencies_.storage.write(safety_).ok()) ++counters_.storage_failures;
+    (void)write_safety_state();
   }
   if (vote.height > committed_height_ && !knows_block(vote.block_id))
     start_sync(vote.block_id, vote.height, source);
@@ -53,7 +53,7 @@ void Engine::observe_timeout_certificate(const TimeoutCertificate& certificate,
                                          ValidatorIndex source) {
   if (!safety_.highest_tc || certificate.round > safety_.highest_tc->round) {
     safety_.highest_tc = certificate;
-    if (!dependencies_.storage.write(safety_).ok()) ++counters_.storage_failures;
+    (void)write_safety_state();
   }
   observe_certificate(certificate.highest_qc, source);
   if (certificate.round + 1 > current_round_) {

@@ -81,13 +81,21 @@ void Engine::maybe_vote(const Proposal& proposal) {
   vote.signature = dependencies_.signer.sign(signing_tag::vote, encode(vote.data));
   safety_.highest_voted_round = std::max(safety_.highest_voted_round, header.round);
   safety_.last_vote = vote;
+  reserve_next_round();
   if (!persist_safety_state()) return;
   ++counters_.votes_sent;
   send(std::nullopt, vote);
 }
 
 bool Engine::persist_safety_state() {
+  if (!write_safety_state()) return false;
+  step_sync_due_ = true;
+  return true;
+}
+
+bool Engine::write_safety_state() {
   SafetyState written = safety_;
+  written.highest_proposed_round = std::max(written.highest_proposed_round, reserved_round_);
   if (config_.testing_skip_persist_voted_round) {
     written.highest_voted_round = 0;
     written.last_vote.reset();
@@ -96,8 +104,16 @@ bool Engine::persist_safety_state() {
     ++counters_.storage_failures;
     return false;
   }
-  step_sync_due_ = true;
+  written_reserved_round_ = reserved_round_;
   return true;
+}
+
+// Restored, the reservation reads as a proposal made: after a restart this replica does not
+// propose in the reserved round (it times out at worst), so it never signs two proposals there.
+void Engine::reserve_next_round() {
+  if (config_.testing_propose_before_sync_unreserved) return;
+  if (leader_of(current_round_ + 1) == identity_.self)
+    reserved_round_ = std::max(reserved_round_, current_round_ + 1);
 }
 
 void Engine::begin_step() {
@@ -105,10 +121,18 @@ void Engine::begin_step() {
   step_sync_due_ = false;
 }
 
+// A step whose own proposal went out unsynced (try_propose) hands this replica its copy now if the
+// step syncs anyway, or else in on_continue(), so the proposal leaves without waiting for the
+// sync that this replica's vote needs.
 void Engine::finish_step() {
+  if (step_sync_due_ && !deferred_self_inbox_.empty()) drain_deferred_self_inbox();
+  if (!deferred_self_inbox_.empty()) outputs_.continue_step = true;
   if (!step_sync_due_) return;
   step_sync_due_ = false;
-  if (dependencies_.storage.sync().ok()) return;
+  if (dependencies_.storage.sync().ok()) {
+    durable_reserved_round_ = written_reserved_round_;
+    return;
+  }
   ++counters_.storage_failures;
   outputs_.messages.resize(step_first_message_);
 }
@@ -207,11 +231,20 @@ void Engine::try_propose() {
       highest_commit_certificate_->vote.commit_height > qc.vote.commit_height)
     proposal.commit_certificate = highest_commit_certificate_;
   safety_.highest_proposed_round = current_round_;
-  if (!persist_safety_state()) return;
+  // A durable reservation of this round stands for the record of the proposal: the proposal
+  // leaves at once, and this replica's vote on it follows its own sync (finish_step).
+  const bool reserved = durable_reserved_round_ == current_round_ ||
+                        config_.testing_propose_before_sync_unreserved;
+  if (!(reserved ? write_safety_state() : persist_safety_state())) return;
   proposal.signature = dependencies_.signer.sign(
       signing_tag::proposal, encode(ProposalSigningData{proposal.block.id(), current_round_}));
   ++counters_.proposals_sent;
-  send(std::nullopt, std::move(proposal));
+  if (!reserved) {
+    send(std::nullopt, std::move(proposal));
+    return;
+  }
+  deferred_self_inbox_.push_back(proposal);
+  outputs_.messages.push_back({std::nullopt, std::move(proposal)});
 }
 
 Block Engine::build_block(const Block& parent) {
@@ -269,6 +302,7 @@ void Engine::local_timeout() {
   timeout.signature = dependencies_.signer.sign(signing_tag::timeout, encode(timeout.signing_data()));
   safety_.highest_voted_round = std::max(safety_.highest_voted_round, current_round_);
   safety_.last_timeout = timeout;
+  reserve_next_round();
   if (!persist_safety_state()) return;
   ++counters_.timeouts_sent;
   send(std::nullopt, std::move(timeout));

@@ -69,7 +69,7 @@ class Clock {
 // What the voting rule remembers across restarts. Written before anything it covers is signed.
 struct SafetyState {
   std::uint64_t highest_voted_round = 0;     // Also raised by signing a timeout of that round.
-  std::uint64_t highest_proposed_round = 0;  // Never propose twice in one round.
+  std::uint64_t highest_proposed_round = 0;  // Never propose twice in one round (or a reserved one).
   std::uint64_t preferred_round = 0;         // Round of the highest QC's parent (the lock).
   QuorumCertificate highest_qc;              // Its round is the one-chain round.
   std::optional<TimeoutCertificate> highest_tc;  // Justifies timing out after a restart.
@@ -92,8 +92,8 @@ class SafetyStorage {
   [[nodiscard]] virtual Result<std::optional<SafetyState>> load() = 0;
   // Replaces the stored state; may stay in a volatile buffer until sync().
   [[nodiscard]] virtual Status write(const SafetyState& state) = 0;
-  // Returns once everything written is durable (fsync). The engine calls it before a vote,
-  // timeout or proposal leaves.
+  // Returns once everything written is durable (fsync). The engine calls it before a vote or
+  // timeout leaves, and before a proposal whose round no earlier sync reserved.
   [[nodiscard]] virtual Status sync() = 0;
 
   // Uncommitted blocks. The engine writes each block it accepts (made durable by the next

@@ -59,6 +59,13 @@ void Node::Impl::drive() {
       network->broadcast(std::move(payload));
   }
   for (const auto& timer : outputs.timers) arm_timer(timer);
+  // A proposal left before this replica's sync: its own vote on it comes next, after the sends.
+  if (outputs.continue_step)
+    boost::asio::post(consensus_context, [this] {
+      if (stopping) return;
+      engine->on_continue();
+      drive();
+    });
   record_status();
 }
 

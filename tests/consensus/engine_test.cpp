@@ -369,3 +369,91 @@ TEST_CASE("votes and timeouts for rounds far ahead are dropped and counted") {
   CHECK(replica.engine->counters().stale_messages_dropped == 5);
   CHECK(replica.engine->counters().timeouts_sent == 1);
 }
+
+namespace {
+
+template <class Kind>
+std::size_t count_sent(const EngineOutputs& outputs, ValidatorIndex by) {
+  std::size_t count = 0;
+  for (const auto& outgoing : outputs.messages) {
+    if (const auto* vote = std::get_if<Vote>(&outgoing.message); vote && std::is_same_v<Kind, Vote>)
+      count += vote->voter == by;
+    if (const auto* proposal = std::get_if<Proposal>(&outgoing.message);
+        proposal && std::is_same_v<Kind, Proposal>)
+      count += proposal->block.header.proposer == by;
+  }
+  return count;
+}
+
+// Takes replica 0 into round 3 (timeouts of rounds 1 and 2), then times it out there by its
+// own timer: its timeout reserves round 4, which it leads, and the sync makes that durable.
+void time_out_into_round_3_by_timer(SingleReplica& replica) {
+  for (std::uint64_t round : {1u, 2u})
+    for (ValidatorIndex sender : {1, 2}) replica.engine->on_message(sender, replica.timeout(sender, round));
+  REQUIRE(replica.engine->current_round() == 3);
+  replica.engine->on_message(1, replica.timeout(1, 3));
+  std::optional<TimerRequest> timer;
+  for (const auto& request : replica.engine->take_outputs().timers)
+    if (request.kind == TimerKind::round_timeout && request.round == 3) timer = request;
+  REQUIRE(timer.has_value());
+  replica.now_ms = std::max(replica.now_ms, timer->fire_at_ms);
+  replica.engine->on_timer(*timer);
+  REQUIRE(replica.engine->safety_state().last_timeout.has_value());
+  REQUIRE(replica.engine->safety_state().last_timeout->round == 3);
+  (void)replica.engine->take_outputs();
+  replica.storage.crash();  // Nothing unsynced is lost: the timeout's step synced.
+  REQUIRE(replica.storage.load()->value().highest_proposed_round == 4);
+  CHECK(replica.engine->safety_state().highest_proposed_round < 4);  // Reserved, not proposed.
+}
+
+}  // namespace
+
+TEST_CASE("a leader whose round is reserved sends its proposal before its sync and votes after it") {
+  SingleReplica replica;
+  simulation::Random random(1);
+  replica.application.add_transaction(simulation::make_transaction(std::string(chain), 1, random));
+  time_out_into_round_3_by_timer(replica);
+  // The timeout of validator 2 completes the TC of round 3: round 4, led by replica 0.
+  replica.engine->on_message(2, replica.timeout(2, 3));
+  REQUIRE(replica.engine->current_round() == 4);
+  const EngineOutputs proposed = replica.engine->take_outputs();
+  CHECK(count_sent<Proposal>(proposed, 0) == 1);
+  CHECK(count_sent<Vote>(proposed, 0) == 0);
+  CHECK(proposed.continue_step);
+  replica.engine->on_continue();
+  const EngineOutputs voted = replica.engine->take_outputs();
+  CHECK(count_sent<Vote>(voted, 0) == 1);
+  CHECK_FALSE(voted.continue_step);
+  // The vote left after a sync that holds it and the proposed round.
+  replica.storage.crash();
+  const SafetyState durable = replica.storage.load()->value();
+  REQUIRE(durable.last_vote.has_value());
+  CHECK(durable.last_vote->data.round == 4);
+  CHECK(durable.highest_proposed_round == 4);
+}
+
+TEST_CASE("a leader restarted after sending an unrecorded proposal does not propose again in its round") {
+  SingleReplica replica;
+  simulation::Random random(1);
+  replica.application.add_transaction(simulation::make_transaction(std::string(chain), 1, random));
+  time_out_into_round_3_by_timer(replica);
+  replica.engine->on_message(2, replica.timeout(2, 3));
+  REQUIRE(count_sent<Proposal>(replica.engine->take_outputs(), 0) == 1);
+  // The crash comes before the continuation: the proposal was never written durably.
+  replica.engine.reset();
+  replica.storage.crash();
+  auto restarted = Engine::create(
+      EngineConfig{}, {std::string(chain), SingleReplica::genesis_time_ms, replica.keys.validators, 0},
+      {*replica.signer, *replica.verifier, *replica.clock, replica.storage, replica.application,
+       replica.application});
+  REQUIRE(restarted.ok());
+  (*restarted)->start();
+  // The TC was lost with the unsynced tail: the replica is back in round 3, and the same
+  // timeouts take it to round 4 again, where it must not propose a second, different block.
+  CHECK((*restarted)->current_round() == 3);
+  for (ValidatorIndex sender : {1, 2}) (*restarted)->on_message(sender, replica.timeout(sender, 3));
+  CHECK((*restarted)->current_round() == 4);
+  const EngineOutputs after = (*restarted)->take_outputs();
+  CHECK(count_sent<Proposal>(after, 0) == 0);
+  CHECK((*restarted)->counters().proposals_sent == 0);
+}

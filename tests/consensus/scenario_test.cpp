@@ -122,6 +122,13 @@ TEST_CASE("mutation: not persisting the voted round is caught within the default
   CHECK(summary.safety_violations >= 1);
 }
 
+TEST_CASE("mutation: proposals sent before their record with no reservation are caught within the default budget") {
+  const SweepSummary summary =
+      run_sweep(Scenario::mutation_unreserved_proposal, 1, 40, {4, 7, 10}, 0, false);
+  INFO("first failure: " << summary.first_failure_text);
+  CHECK(summary.safety_violations >= 1);
+}
+
 // Seeds that once failed, kept as they were found.
 TEST_CASE("regression: every replica restarted loses no certified block (crash_restart seed 6)") {
   // All replicas had crashed and lost the block their highest QC certified; nobody could

@@ -52,7 +52,7 @@ struct Node {
   bool honest() const { return behaviour == Behaviour::honest; }
 };
 
-enum class EventKind { deliver, timer, crash, restart, network_change, transactions, gst, execute };
+enum class EventKind { deliver, timer, crash, restart, network_change, transactions, gst, execute, resume };
 
 struct Event {
   std::uint64_t time_ms = 0;
@@ -106,6 +106,7 @@ struct ScenarioShape {
   std::int64_t drift_ppm_max = 0;
   bool disable_vote_rule = false;
   bool skip_persist = false;
+  bool propose_unreserved = false;
   bool check_liveness = true;
 };
 
@@ -126,6 +127,7 @@ std::string scenario_name(Scenario scenario) {
     case Scenario::byzantine_majority: return "byzantine_majority";
     case Scenario::mutation_vote_rule: return "mutation_vote_rule";
     case Scenario::mutation_skip_persist: return "mutation_skip_persist";
+    case Scenario::mutation_unreserved_proposal: return "mutation_unreserved_proposal";
   }
   return "unknown";
 }
@@ -134,7 +136,8 @@ std::vector<Scenario> all_scenarios() {
   return {Scenario::happy, Scenario::lossy, Scenario::crashed_leader, Scenario::partition,
           Scenario::crash_restart, Scenario::silent, Scenario::equivocating_leader,
           Scenario::double_voter, Scenario::twins, Scenario::mixed, Scenario::byzantine_majority,
-          Scenario::mutation_vote_rule, Scenario::mutation_skip_persist};
+          Scenario::mutation_vote_rule, Scenario::mutation_skip_persist,
+          Scenario::mutation_unreserved_proposal};
 }
 
 std::optional<Scenario> scenario_from_name(const std::string& name) {
@@ -145,7 +148,8 @@ std::optional<Scenario> scenario_from_name(const std::string& name) {
 
 bool expects_violation(Scenario scenario) {
   return scenario == Scenario::byzantine_majority || scenario == Scenario::mutation_vote_rule ||
-         scenario == Scenario::mutation_skip_persist;
+         scenario == Scenario::mutation_skip_persist ||
+         scenario == Scenario::mutation_unreserved_proposal;
 }
 
 EngineConfig simulation_engine_config() {
@@ -228,6 +232,11 @@ ScenarioShape shape_for(Scenario scenario, std::size_t faults, Random& random) {
       shape.skip_persist = true;
       shape.check_liveness = false;
       break;
+    case Scenario::mutation_unreserved_proposal:
+      shape.crashes = true;
+      shape.propose_unreserved = true;
+      shape.check_liveness = false;
+      break;
   }
   return shape;
 }
@@ -269,6 +278,9 @@ class Simulation {
 
   SimulationOptions options_;
   Random random_;
+  // Crashes aimed at the moment a leader's proposal has left before its sync; a stream of its
+  // own, so that the other draws of a seed stay as they were.
+  Random aimed_crashes_random_{options_.seed ^ 0xC3A5C85C97CB3127ull};
   ScenarioShape shape_;
   std::uint64_t now_ms_ = 0;
   std::uint64_t sequence_ = 0;
@@ -337,6 +349,8 @@ void Simulation::add_node(ValidatorIndex validator, Behaviour behaviour) {
   node->config.testing_disable_vote_rule =
       behaviour == Behaviour::double_voter || (behaviour == Behaviour::honest && shape_.disable_vote_rule);
   node->config.testing_skip_persist_voted_round = behaviour == Behaviour::honest && shape_.skip_persist;
+  node->config.testing_propose_before_sync_unreserved =
+      behaviour == Behaviour::honest && shape_.propose_unreserved;
   node->checked_tip = genesis_id_;
   // On odd seeds every other replica executes committed blocks a few milliseconds after the
   // commit, as the node does on its execution thread (no random draw: the seeds' runs stay).
@@ -572,6 +586,14 @@ void Simulation::after_input(std::size_t index) {
     schedule(event_at(at, EventKind::timer, index).with_timer(timer).with_incarnation(node.incarnation));
   }
   for (const auto& outgoing : outputs.messages) route(index, outgoing);
+  // The rest of a split step follows after a sync's time. With crashes on, one in twenty leaders
+  // crashes in between, before its proposal is recorded.
+  if (outputs.continue_step) {
+    schedule(event_at(now_ms_ + 1, EventKind::resume, index).with_incarnation(node.incarnation));
+    const std::uint64_t down = aimed_crashes_random_.between(20, 600);
+    if (shape_.crashes && now_ms_ + down < options_.gst_ms && aimed_crashes_random_.per_mille(50))
+      schedule(event_at(now_ms_, EventKind::crash, index).with_down_ms(down));
+  }
   if (node.application.has_handed_over() && !node.execution_scheduled) {
     node.execution_scheduled = true;
     schedule(event_at(now_ms_ + 1 + index % 3, EventKind::execute, index)
@@ -646,6 +668,13 @@ void Simulation::handle(const Event& event) {
       node.execution_scheduled = false;
       node.application.execute_handed_over();
       node.engine->on_executed();
+      after_input(event.node);
+      break;
+    }
+    case EventKind::resume: {
+      Node& node = *nodes_[event.node];
+      if (!node.engine || node.crashed || node.incarnation != event.incarnation) break;
+      node.engine->on_continue();
       after_input(event.node);
       break;
     }

@@ -27,6 +27,8 @@ enum class Scenario {
   byzantine_majority,    // f+1 twins: safety must be seen to fail.
   mutation_vote_rule,    // Honest replicas with the voting rule disabled: must be caught.
   mutation_skip_persist, // Honest replicas that do not persist their voted round: must be caught.
+  mutation_unreserved_proposal, // Honest leaders that send proposals before recording them, with
+                                // no reservation to stop a second one after a restart: caught.
 };
 
 std::string scenario_name(Scenario scenario);
