@@ -20,6 +20,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -42,6 +43,7 @@ struct Options {
   std::size_t applicants = 256;
   std::size_t senders = 32;
   std::uint64_t checkpoint_ms = 0;  // 0: the node's default.
+  std::uint64_t flush_delay_us = 0;  // 0: the nodes' flushes as they are.
   bool smoke = false;
 };
 
@@ -64,10 +66,18 @@ struct Outcome {
   std::exit(1);
 }
 
-std::uint64_t committed_transactions(const testing::LocalNetwork& network, std::size_t office) {
+// What one node's /v1/status counts, at one end of the offered window.
+struct Progress {
+  std::uint64_t transactions = 0;
+  std::uint64_t height = 0;
+  std::uint64_t round = 0;
+};
+
+Progress progress(const testing::LocalNetwork& network, std::size_t office) {
   auto status = network.status(office);
   if (!status) fail("node " + std::to_string(office) + " does not answer");
-  return (*status)["committed_transactions"].get<std::uint64_t>();
+  return {(*status)["committed_transactions"].get<std::uint64_t>(),
+          (*status)["height"].get<std::uint64_t>(), (*status)["round"].get<std::uint64_t>()};
 }
 
 std::vector<SigningKey> admit(const testing::LocalNetwork& network, std::size_t count) {
@@ -181,9 +191,12 @@ int main(int argc, char** argv) {
   app.add_option("--senders", options.senders, "Concurrent HTTP requests")->capture_default_str();
   app.add_option("--checkpoint-ms", options.checkpoint_ms,
                  "The nodes' store.checkpoint_interval_ms (0: their default)")->capture_default_str();
+  app.add_option("--flush-delay-us", options.flush_delay_us,
+                 "Every fsync and fdatasync of the nodes waits this long first (a disk per "
+                 "office, modelled; meant with the stores on tmpfs)")->capture_default_str();
   app.add_flag("--smoke", options.smoke, "A few seconds at a low rate");
   CLI11_PARSE(app, argc, argv);
-  if (options.smoke) options = {50, 4, 16, 8, 0, true};
+  if (options.smoke) options = {50, 4, 16, 8, 0, 0, true};
   if (options.rate <= 0 || options.seconds <= 0 || options.applicants == 0 || options.senders == 0)
     fail("--rate, --seconds, --applicants and --senders must be above zero");
 
@@ -197,8 +210,13 @@ int main(int argc, char** argv) {
   const long cores = bench::online_cores();
   std::printf("machine: %ld cores, %s\n", cores, bench::cpu_model().c_str());
 
+  if (options.flush_delay_us != 0) {
+    // The nodes inherit these (local_network.cpp execs them with this environment).
+    setenv("LD_PRELOAD", PRIORA_BENCH_FLUSH_DELAY_LIBRARY, 1);
+    setenv("PRIORA_BENCH_FLUSH_DELAY_US", std::to_string(options.flush_delay_us).c_str(), 1);
+  }
   Outcome outcome;
-  std::uint64_t committed_in_window = 0;
+  Progress in_window;
   {
     testing::LocalNetworkOptions network_options;
     if (options.checkpoint_ms != 0)
@@ -212,11 +230,13 @@ int main(int argc, char** argv) {
     auto batches = presign(network, applicants, options);
     std::printf("offering %.0f tx/s for %.0f s (%zu batches, %zu senders)\n", options.rate,
                 options.seconds, batches.size(), options.senders);
-    const std::uint64_t committed_before = committed_transactions(network, 0);
+    const Progress before = progress(network, 0);
     const auto window_start = Clock::now();
     std::thread window([&] {
       std::this_thread::sleep_until(window_start + std::chrono::duration<double>(options.seconds));
-      committed_in_window = committed_transactions(network, 0) - committed_before;
+      const Progress after = progress(network, 0);
+      in_window = {after.transactions - before.transactions, after.height - before.height,
+                   after.round - before.round};
     });
     offer(network, std::move(batches), options.senders, outcome);
     window.join();
@@ -230,9 +250,14 @@ int main(int argc, char** argv) {
               ed25519, ed25519_rates[0], ed25519_rates[1], ed25519_rates[2], ed25519_rates[3],
               ed25519_rates[4], bound);
 
-  const double throughput = static_cast<double>(committed_in_window) / options.seconds;
+  const double throughput = static_cast<double>(in_window.transactions) / options.seconds;
   std::printf("committed: %.0f tx/s over the window (%.2f of the bound)\n", throughput,
               throughput / bound);
+  if (in_window.round > 0 && in_window.height > 0)
+    std::printf("rounds: %.1f a second, %.1f ms each on average; %.1f transactions a block\n",
+                static_cast<double>(in_window.round) / options.seconds,
+                options.seconds * 1000 / static_cast<double>(in_window.round),
+                static_cast<double>(in_window.transactions) / static_cast<double>(in_window.height));
   if (outcome.latencies_ms.empty()) fail("nothing committed");
   std::printf("commit latency: p50 %.1f ms, p99 %.1f ms (%zu transactions)\n",
               bench::percentile(outcome.latencies_ms, 0.50),
