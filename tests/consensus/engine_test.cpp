@@ -406,17 +406,23 @@ void time_out_into_round_3_by_timer(SingleReplica& replica) {
   CHECK(replica.engine->safety_state().highest_proposed_round < 4);  // Reserved, not proposed.
 }
 
+// With a transaction to propose, the reservation above, then the timeout of validator 2, which
+// completes the TC of round 3: round 4, led by replica 0, which proposes. Returns that step's
+// outputs.
+EngineOutputs propose_in_reserved_round_4(SingleReplica& replica) {
+  simulation::Random random(1);
+  replica.application.add_transaction(simulation::make_transaction(std::string(chain), 1, random));
+  time_out_into_round_3_by_timer(replica);
+  replica.engine->on_message(2, replica.timeout(2, 3));
+  REQUIRE(replica.engine->current_round() == 4);
+  return replica.engine->take_outputs();
+}
+
 }  // namespace
 
 TEST_CASE("a leader whose round is reserved sends its proposal before its sync and votes after it") {
   SingleReplica replica;
-  simulation::Random random(1);
-  replica.application.add_transaction(simulation::make_transaction(std::string(chain), 1, random));
-  time_out_into_round_3_by_timer(replica);
-  // The timeout of validator 2 completes the TC of round 3: round 4, led by replica 0.
-  replica.engine->on_message(2, replica.timeout(2, 3));
-  REQUIRE(replica.engine->current_round() == 4);
-  const EngineOutputs proposed = replica.engine->take_outputs();
+  const EngineOutputs proposed = propose_in_reserved_round_4(replica);
   CHECK(count_sent<Proposal>(proposed, 0) == 1);
   CHECK(count_sent<Vote>(proposed, 0) == 0);
   CHECK(proposed.continue_step);
@@ -434,11 +440,7 @@ TEST_CASE("a leader whose round is reserved sends its proposal before its sync a
 
 TEST_CASE("a leader restarted after sending an unrecorded proposal does not propose again in its round") {
   SingleReplica replica;
-  simulation::Random random(1);
-  replica.application.add_transaction(simulation::make_transaction(std::string(chain), 1, random));
-  time_out_into_round_3_by_timer(replica);
-  replica.engine->on_message(2, replica.timeout(2, 3));
-  REQUIRE(count_sent<Proposal>(replica.engine->take_outputs(), 0) == 1);
+  REQUIRE(count_sent<Proposal>(propose_in_reserved_round_4(replica), 0) == 1);
   // The crash comes before the continuation: the proposal was never written durably.
   replica.engine.reset();
   replica.storage.crash();
