@@ -22,6 +22,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -78,6 +81,17 @@ Progress progress(const testing::LocalNetwork& network, std::size_t office) {
   if (!status) fail("node " + std::to_string(office) + " does not answer");
   return {(*status)["committed_transactions"].get<std::uint64_t>(),
           (*status)["height"].get<std::uint64_t>(), (*status)["round"].get<std::uint64_t>()};
+}
+
+// Whether the flush-delay library is loaded in every node (--flush-delay-us).
+bool flush_delay_loaded(const testing::LocalNetwork& network) {
+  const std::string library = std::filesystem::path(PRIORA_BENCH_FLUSH_DELAY_LIBRARY).filename();
+  for (std::size_t i = 0; i < network.size(); ++i) {
+    std::ifstream maps("/proc/" + std::to_string(network.pid(i)) + "/maps");
+    const std::string text((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+    if (text.find(library) == std::string::npos) return false;
+  }
+  return true;
 }
 
 std::vector<SigningKey> admit(const testing::LocalNetwork& network, std::size_t count) {
@@ -194,9 +208,14 @@ int main(int argc, char** argv) {
   app.add_option("--flush-delay-us", options.flush_delay_us,
                  "Every fsync and fdatasync of the nodes waits this long first (a disk per "
                  "office, modelled; meant with the stores on tmpfs)")->capture_default_str();
-  app.add_flag("--smoke", options.smoke, "A few seconds at a low rate");
+  app.add_flag("--smoke", options.smoke, "A few seconds at a low rate (other options kept)");
   CLI11_PARSE(app, argc, argv);
-  if (options.smoke) options = {50, 4, 16, 8, 0, 0, true};
+  if (options.smoke) {
+    options.rate = 50;
+    options.seconds = 4;
+    options.applicants = 16;
+    options.senders = 8;
+  }
   if (options.rate <= 0 || options.seconds <= 0 || options.applicants == 0 || options.senders == 0)
     fail("--rate, --seconds, --applicants and --senders must be above zero");
 
@@ -226,6 +245,8 @@ int main(int argc, char** argv) {
     network.start_all();
     for (std::size_t i = 0; i < network.size(); ++i)
       if (!network.wait_for_height(i, 2, 60s)) fail("the network did not start");
+    if (options.flush_delay_us != 0 && !flush_delay_loaded(network))
+      fail("the flush-delay library is not loaded in every node");
     const auto applicants = admit(network, options.applicants);
     auto batches = presign(network, applicants, options);
     std::printf("offering %.0f tx/s for %.0f s (%zu batches, %zu senders)\n", options.rate,

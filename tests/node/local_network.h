@@ -55,6 +55,7 @@ class LocalNetwork {
   // SIGKILL: a crash at an arbitrary point.
   void kill(std::size_t office);
   bool running(std::size_t office) const { return pids_[office] > 0; }
+  pid_t pid(std::size_t office) const { return pids_[office]; }
   void wipe_store(std::size_t office);
   std::string log(std::size_t office) const;
 
