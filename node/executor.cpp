@@ -2,6 +2,7 @@
 #include "node/executor.h"
 
 #include "ledger/assert.h"
+#include "node/thread_name.h"
 
 namespace priora::node {
 
@@ -27,9 +28,15 @@ Result<std::unique_ptr<Executor>> Executor::open(Store& store, registry::Registr
   executor->stored_height_ = *chain_height;
   executor->executed_height_ = *chain_height;
   executor->durable_height_ = *chain_height;
-  executor->thread_ = std::thread([raw = executor.get()] { raw->run(); });
+  executor->thread_ = std::thread([raw = executor.get()] {
+    name_this_thread("execute");
+    raw->run();
+  });
   if (!store.commits_durable_at_once())
-    executor->checkpoint_thread_ = std::thread([raw = executor.get()] { raw->take_checkpoints(); });
+    executor->checkpoint_thread_ = std::thread([raw = executor.get()] {
+      name_this_thread("checkpoint");
+      raw->take_checkpoints();
+    });
   return executor;
 }
 

@@ -8,6 +8,7 @@
 
 #include "genesis/init.h"
 #include "node/internal/node_impl.h"
+#include "node/thread_name.h"
 
 namespace priora::node {
 
@@ -186,8 +187,14 @@ Status Node::Impl::start() {
     engine->start();
     drive();
   });
-  consensus_thread = std::thread([this] { consensus_context.run(); });
-  api_thread = std::thread([this] { api_context.run(); });
+  consensus_thread = std::thread([this] {
+    name_this_thread("consensus");
+    consensus_context.run();
+  });
+  api_thread = std::thread([this] {
+    name_this_thread("api");
+    api_context.run();
+  });
   spdlog::info("listening: peers on {}:{}, API on {}:{}", net_config.listen_host,
                network->listen_port(), api_address->host, bound_api_port);
   return {};

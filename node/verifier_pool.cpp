@@ -4,12 +4,18 @@
 #include <algorithm>
 #include <latch>
 
+#include "node/thread_name.h"
+
 namespace priora::node {
 
 VerifierPool::VerifierPool(std::size_t workers) {
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   threads_.reserve(workers);
-  for (std::size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { run(); });
+  for (std::size_t i = 0; i < workers; ++i)
+    threads_.emplace_back([this] {
+      name_this_thread("verify");
+      run();
+    });
 }
 
 VerifierPool::~VerifierPool() {

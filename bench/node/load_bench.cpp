@@ -53,12 +53,14 @@ struct Options {
 struct Batch {
   std::size_t office = 0;
   Clock::time_point due;
+  double due_s = 0;  // After the window opened.
   std::vector<std::string> hex;
 };
 
 struct Outcome {
   std::mutex mutex;
   std::vector<double> latencies_ms;
+  std::vector<double> due_s;  // Each latency's batch, due this long after the window opened.
   std::uint64_t refused = 0;
   std::uint64_t not_committed = 0;
   std::uint64_t failed_requests = 0;
@@ -123,7 +125,7 @@ std::deque<Batch> presign(const testing::LocalNetwork& network,
   std::deque<Batch> batches;
   for (std::size_t i = 0; i < total; ++i) {
     const auto k = static_cast<std::size_t>(static_cast<double>(i) / per_batch);
-    while (batches.size() <= k) batches.push_back({batches.size() % network.size(), {}, {}});
+    while (batches.size() <= k) batches.push_back({batches.size() % network.size(), {}, 0, {}});
     const std::size_t who = i % applicants.size();
     batches[k].hex.push_back(testing::hex_of(testing::open_patent(
         applicants[who], 1 + i / applicants.size(), network.genesis().offices[0].code,
@@ -148,9 +150,10 @@ void send_batch(const testing::LocalNetwork& network, const Batch& batch, Outcom
   }
   const double latency_ms = std::chrono::duration<double, std::milli>(answered - batch.due).count();
   for (const auto& result : json["results"]) {
-    if (result["status"] == "committed")
+    if (result["status"] == "committed") {
       outcome.latencies_ms.push_back(latency_ms);
-    else if (result["status"] == "refused")
+      outcome.due_s.push_back(batch.due_s);
+    } else if (result["status"] == "refused")
       ++outcome.refused;
     else
       ++outcome.not_committed;
@@ -181,6 +184,7 @@ void offer(const testing::LocalNetwork& network, std::deque<Batch> batches, std:
   for (std::size_t k = 0; k < batches.size(); ++k) {
     if (batches[k].hex.empty()) continue;  // Rates under one per interval leave gaps.
     batches[k].due = start + k * batch_interval;
+    batches[k].due_s = std::chrono::duration<double>(k * batch_interval).count();
     std::this_thread::sleep_until(batches[k].due);
     std::lock_guard lock(mutex);
     queue.push_back(std::move(batches[k]));
@@ -283,6 +287,21 @@ int main(int argc, char** argv) {
   std::printf("commit latency: p50 %.1f ms, p99 %.1f ms (%zu transactions)\n",
               bench::percentile(outcome.latencies_ms, 0.50),
               bench::percentile(outcome.latencies_ms, 0.99), outcome.latencies_ms.size());
+  // The p50 of each sixth of the window: whether latency drifts as the stores grow.
+  constexpr int parts = 6;
+  std::vector<std::vector<double>> by_part(parts);
+  for (std::size_t i = 0; i < outcome.latencies_ms.size(); ++i) {
+    const auto part = static_cast<int>(outcome.due_s[i] / options.seconds * parts);
+    by_part[std::min(part, parts - 1)].push_back(outcome.latencies_ms[i]);
+  }
+  std::printf("p50 by sixth of the window:");
+  for (auto& part : by_part) {
+    if (part.empty())
+      std::printf(" -");
+    else
+      std::printf(" %.1f", bench::percentile(part, 0.50));
+  }
+  std::printf(" ms\n");
   std::printf("refused %llu, not committed in time %llu, failed requests %llu\n",
               static_cast<unsigned long long>(outcome.refused),
               static_cast<unsigned long long>(outcome.not_committed),

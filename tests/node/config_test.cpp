@@ -1,7 +1,9 @@
 // priora-node's command line and config file: clear refusals, and flags over the file.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "tests/node/local_network.h"
 
@@ -17,6 +19,18 @@ CommandResult start_node(const LocalNetwork& network, std::size_t office,
                                      network.home(office).string()};
   arguments.insert(arguments.end(), more.begin(), more.end());
   return run_command(arguments, 30s);
+}
+
+std::multiset<std::string> thread_names(int pid) {
+  std::multiset<std::string> names;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  return names;
 }
 
 }  // namespace
@@ -88,5 +102,20 @@ TEST_CASE("a second priora-node on the same data folder is refused and the first
   CHECK(second.exit_code == 1);
   CHECK_THAT(second.output, Catch::Contains("is in use by another process"));
   CHECK(network.get(0, "/healthz").has_value());
+  CHECK(network.stop(0) == 0);
+}
+
+TEST_CASE("a running node names its threads for top -H and perf") {
+  LocalNetwork network;
+  network.start_with(0, {"--node.verifier_threads", "3"});
+  REQUIRE(LocalNetwork::wait_until([&] { return network.get(0, "/healthz").has_value(); }, 30s));
+  const auto names = thread_names(network.pid(0));
+  INFO("threads of the node");
+  for (const auto& name : names) UNSCOPED_INFO(name);
+  CHECK(names.count("consensus") == 1);
+  CHECK(names.count("api") == 1);
+  CHECK(names.count("execute") == 1);
+  CHECK(names.count("checkpoint") == 1);
+  CHECK(names.count("verify") == 3);
   CHECK(network.stop(0) == 0);
 }
