@@ -7,11 +7,11 @@
 
 namespace priora::node {
 
-// Linux keeps at most 15 characters of a name; longer ones are cut there.
-inline void name_this_thread(const char* name) {
-  char cut[16] = {};
-  for (std::size_t i = 0; i + 1 < sizeof cut && name[i] != '\0'; ++i) cut[i] = name[i];
-  pthread_setname_np(pthread_self(), cut);
+// Linux refuses names of more than 15 characters; a longer one does not compile.
+template <std::size_t length>
+void name_this_thread(const char (&name)[length]) {
+  static_assert(length <= 16, "a thread name has at most 15 characters");
+  pthread_setname_np(pthread_self(), name);
 }
 
 }  // namespace priora::node
