@@ -198,6 +198,13 @@ Status WriteTransaction::erase(Database database, ByteView key) {
   return {};
 }
 
+Status WriteTransaction::clear(Database database) {
+  const int code = mdb_drop(transaction_, database.handle, 0);
+  if (code == MDB_MAP_FULL) throw MapFull{};
+  if (code != 0) return lmdb_error(code, "mdb_drop");
+  return {};
+}
+
 Cursor::Cursor(const ReadTransaction& transaction, Database database) {
   const int code = mdb_cursor_open(transaction.handle(), database.handle, &cursor_);
   PRIORA_ASSERT_MSG(code == 0, "mdb_cursor_open on a live transaction");

@@ -87,6 +87,8 @@ class WriteTransaction : public ReadTransaction {
   Status append(Database database, ByteView key, ByteView value);
   // Removes `key`; removing an absent key is not an error.
   Status erase(Database database, ByteView key);
+  // Removes every entry of `database`, which stays open.
+  Status clear(Database database);
 
  private:
   friend class Store;

@@ -11,6 +11,7 @@
 #include "net/http/http.h"
 #include "net/peer_network.h"
 #include "node/mempool.h"
+#include "registry/registry.h"
 
 namespace priora::node {
 
@@ -44,6 +45,8 @@ struct NodeConfig {
   std::size_t store_map_bytes_initial = std::size_t{64} << 20;
   // How often the store's commits are made durable (a checkpoint); see executor.h.
   std::uint64_t store_checkpoint_interval_ms = 1000;
+  // When the search indexes' entries leave the index journal for their tables (docs/registry.md).
+  registry::IndexJournalLimits index_journal;
 
   // Zero limits, empty paths and malformed addresses are invalid_argument.
   [[nodiscard]] Status validate() const;

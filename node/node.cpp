@@ -46,6 +46,9 @@ Status NodeConfig::validate() const {
     return invalid("[mempool] limits must be above zero");
   if (store_checkpoint_interval_ms == 0)
     return invalid("store.checkpoint_interval_ms must be above zero");
+  if (index_journal.blocks_max == 0 || index_journal.entries_max == 0)
+    return invalid("store.index_journal_blocks_max and store.index_journal_entries_max must be "
+                   "above zero");
   return {};
 }
 
@@ -86,7 +89,7 @@ Status Node::Impl::open() {
   PRIORA_TRY(opened);
   store = std::move(opened).value();
 
-  registry::RegistryConfig registry_config{genesis.chain_id, {}, {}};
+  registry::RegistryConfig registry_config{genesis.chain_id, {}, {}, config.index_journal};
   for (const auto& office : genesis.offices)
     registry_config.offices.push_back({office.code, office.name, office.office_key,
                                        office.sealing_key});

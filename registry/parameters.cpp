@@ -86,6 +86,9 @@ Status RegistryConfig::validate() const {
       return make_error(ErrorKind::invalid_argument,
                         "registry: office " + office.code + " repeats a code or an office key");
   }
+  if (index_journal.blocks_max == 0 || index_journal.entries_max == 0)
+    return make_error(ErrorKind::invalid_argument,
+                      "registry: the index journal's limits must be at least 1");
   auto checked = parameters_from_json(parameters_to_json(parameters));
   if (!checked) return checked.error();
   return {};

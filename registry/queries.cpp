@@ -4,6 +4,7 @@
 
 #include "registry/internal/classes.h"
 #include "registry/internal/events.h"
+#include "registry/internal/index_journal.h"
 #include "registry/internal/layout.h"
 #include "registry/internal/rules.h"
 #include "registry/registry.h"
@@ -202,20 +203,20 @@ Result<SearchPage> Registry::search(const ReadTransaction& read, const SearchQue
       if (scan->upper.empty() || start < scan->upper) scan->upper = std::move(start);
     }
   }
-  Cursor cursor(read, (*databases_)[scan->table]);
-  auto entry = scan->upper.empty() ? cursor.last() : cursor.seek(scan->upper);
-  PRIORA_TRY(entry);
-  if (!scan->upper.empty()) entry = entry->has_value() ? cursor.previous() : cursor.last();
+  auto pending = internal::journal_pending(read, *databases_, scan->table);
+  PRIORA_TRY(pending);
+  internal::IndexCursor cursor(read, (*databases_)[scan->table], std::move(pending).value());
+  auto key = cursor.last_below(scan->upper);
   SearchPage page;
   std::uint32_t scanned = 0;
   for (; scanned < search_scanned_entries_max; ++scanned) {
-    PRIORA_TRY(entry);
-    if (!entry->has_value()) return page;
-    const ByteView key = (*entry)->key;
-    if (key.size() < 8 || !std::lexicographical_compare(scan->lower.begin(), scan->lower.end(),
-                                                        key.begin(), key.end()))
+    PRIORA_TRY(key);
+    if (!key->has_value()) return page;
+    const Bytes& at = **key;
+    if (at.size() < 8 || !std::lexicographical_compare(scan->lower.begin(), scan->lower.end(),
+                                                       at.begin(), at.end()))
       return page;
-    const std::uint64_t id = read_key_u64(key, key.size() - 8);
+    const std::uint64_t id = read_key_u64(at, at.size() - 8);
     auto state =
         internal::read_value<FilingState>(read, (*databases_)[Table::filings], key_u64(id));
     PRIORA_TRY(state);
@@ -228,13 +229,10 @@ Result<SearchPage> Registry::search(const ReadTransaction& read, const SearchQue
         return page;
       }
     }
-    entry = cursor.previous();
+    key = cursor.previous();
   }
-  PRIORA_TRY(entry);
-  if (entry->has_value()) {
-    const ByteView key = (*entry)->key;
-    page.next_before_id = read_key_u64(key, key.size() - 8) + 1;
-  }
+  PRIORA_TRY(key);
+  if (key->has_value()) page.next_before_id = read_key_u64(**key, (*key)->size() - 8) + 1;
   return page;
 }
 

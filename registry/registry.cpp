@@ -1,6 +1,7 @@
 // Execution of committed blocks: automatic events first, then each transaction's receipt.
 #include "registry/registry.h"
 
+#include "registry/internal/index_journal.h"
 #include "registry/internal/layout.h"
 #include "registry/internal/rules.h"
 
@@ -189,7 +190,7 @@ Result<ExecutionResult> Registry::execute_block(
                                                        std::to_string(context.height) +
                                                        " does not follow the last executed block " +
                                                        std::to_string(meta->height));
-  internal::StateWriter writer(write, *databases_);
+  internal::StateWriter writer(write, *databases_, context.height);
   BlockRun run{writer, context, *meta, log_, config_};
   PRIORA_TRY(run_automatic_events(run, *databases_));
   ExecutionResult result;
@@ -232,6 +233,8 @@ Result<ExecutionResult> Registry::execute_block(
     PRIORA_TRY(append_leaf(run, receipt));
     result.receipts.push_back(std::move(receipt));
   }
+  PRIORA_TRY(internal::journal_settle(write, *databases_, context.height,
+                                      writer.journaled_entries(), config_.index_journal));
   meta->height = context.height;
   meta->time_ms = context.time_ms;
   meta->state_root =

@@ -60,10 +60,19 @@ struct OfficeConfig {
   SealingPublicKey sealing_key;  // Confidential filings are sealed to it.
 };
 
+// How long the search indexes' entries wait in the index journal before they are written to the
+// index tables together, whichever comes first (docs/registry.md, "Index journal"). Local to a
+// node: results and state roots are the same for any limits; 1 writes the indexes every block.
+struct IndexJournalLimits {
+  std::uint64_t blocks_max = 128;
+  std::uint64_t entries_max = 4096;
+};
+
 struct RegistryConfig {
   std::string chain_id;
   std::vector<OfficeConfig> offices;
   RegistryParameters parameters;
+  IndexJournalLimits index_journal;
 
   Status validate() const;
 };

@@ -46,6 +46,7 @@ struct Options {
   std::size_t applicants = 256;
   std::size_t senders = 32;
   std::uint64_t checkpoint_ms = 0;  // 0: the node's default.
+  std::uint64_t index_journal_blocks = 0;  // 0: the node's default.
   std::uint64_t flush_delay_us = 0;  // 0: the nodes' flushes as they are.
   bool smoke = false;
 };
@@ -209,6 +210,9 @@ int main(int argc, char** argv) {
   app.add_option("--senders", options.senders, "Concurrent HTTP requests")->capture_default_str();
   app.add_option("--checkpoint-ms", options.checkpoint_ms,
                  "The nodes' store.checkpoint_interval_ms (0: their default)")->capture_default_str();
+  app.add_option("--index-journal-blocks", options.index_journal_blocks,
+                 "The nodes' store.index_journal_blocks_max (0: their default; 1: the indexes "
+                 "are written every block)")->capture_default_str();
   app.add_option("--flush-delay-us", options.flush_delay_us,
                  "Every fsync and fdatasync of the nodes waits this long first (a disk per "
                  "office, modelled; meant with the stores on tmpfs)")->capture_default_str();
@@ -242,9 +246,13 @@ int main(int argc, char** argv) {
   Progress in_window;
   {
     testing::LocalNetworkOptions network_options;
+    auto& extra = network_options.extra_start_arguments;
     if (options.checkpoint_ms != 0)
-      network_options.extra_start_arguments = {"--store.checkpoint_interval_ms",
-                                               std::to_string(options.checkpoint_ms)};
+      extra.insert(extra.end(),
+                   {"--store.checkpoint_interval_ms", std::to_string(options.checkpoint_ms)});
+    if (options.index_journal_blocks != 0)
+      extra.insert(extra.end(), {"--store.index_journal_blocks_max",
+                                 std::to_string(options.index_journal_blocks)});
     testing::LocalNetwork network(network_options);
     network.start_all();
     for (std::size_t i = 0; i < network.size(); ++i)

@@ -89,6 +89,7 @@ class Load {
     return RegistryConfig{std::string(chain_id),
                           {OfficeConfig{"KZ", "Kazakhstan", office_.public_key(),
                                         SealingKey::generate().public_key()}},
+                          {},
                           {}};
   }
 

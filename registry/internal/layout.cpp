@@ -1,5 +1,7 @@
 #include "registry/internal/layout.h"
 
+#include "registry/internal/index_journal.h"
+
 namespace priora::registry::internal {
 namespace {
 
@@ -8,6 +10,7 @@ constexpr std::string_view table_names[table_count] = {
     "registry.nonces",  "registry.filings",   "registry.numbers",  "registry.registrations",
     "registry.history", "registry.deadlines", "registry.by_party", "registry.by_office",
     "registry.by_kind", "registry.by_status", "registry.by_class", "registry.by_date",
+    "registry.index_journal",
 };
 
 constexpr std::int64_t day_key_bias = std::int64_t{1} << 31;
@@ -75,21 +78,28 @@ void StateWriter::digest_length(std::size_t length) {
   digest_.update(ByteView(bytes, 4));
 }
 
-Status StateWriter::put(Table table, ByteView key, ByteView value) {
-  const std::uint8_t header[2] = {static_cast<std::uint8_t>(table), operation_put};
+void StateWriter::digest(Table table, std::uint8_t operation, ByteView key) {
+  const std::uint8_t header[2] = {static_cast<std::uint8_t>(table), operation};
   digest_.update(ByteView(header, 2));
   digest_length(key.size());
   digest_.update(key);
+}
+
+Status StateWriter::put(Table table, ByteView key, ByteView value) {
+  digest(table, operation_put, key);
   digest_length(value.size());
   digest_.update(value);
+  if (journaled(table)) {
+    PRIORA_ASSERT(value.empty());
+    return journal_append(write_, databases_, height_, journaled_entries_++, table, false, key);
+  }
   return write_.put(databases_[table], key, value);
 }
 
 Status StateWriter::erase(Table table, ByteView key) {
-  const std::uint8_t header[2] = {static_cast<std::uint8_t>(table), operation_erase};
-  digest_.update(ByteView(header, 2));
-  digest_length(key.size());
-  digest_.update(key);
+  digest(table, operation_erase, key);
+  if (journaled(table))
+    return journal_append(write_, databases_, height_, journaled_entries_++, table, true, key);
   return write_.erase(databases_[table], key);
 }
 

@@ -16,6 +16,7 @@
 //   registry.by_kind        kind byte || filing id;   registry.by_status  status byte || filing id
 //   registry.by_class       scheme level prefix || 0x00 || filing id
 //   registry.by_date        filing day || filing id
+//   registry.index_journal  index entries not yet in the six tables above (index_journal.h)
 // Days in keys are u32 BE of (day + 2^31), so they sort in date order.
 #pragma once
 
@@ -42,8 +43,9 @@ enum class Table : std::uint8_t {
   by_status,
   by_class,
   by_date,
+  index_journal,
 };
-inline constexpr std::size_t table_count = 16;
+inline constexpr std::size_t table_count = 17;
 
 struct Databases {
   std::array<Database, table_count> handles;
@@ -77,21 +79,27 @@ Bytes concat_key(ByteView prefix, std::uint64_t filing_id);
 // Writes state through the block's write transaction and digests every write in order:
 // for each, the table byte, an operation byte (1 put, 2 erase), u32 LE key length, key, and for a
 // put u32 LE value length and value. The block's write digest is SHA-256 over that stream.
+// Writes to the search indexes go to the index journal (index_journal.h), digested the same way.
 class StateWriter {
  public:
-  StateWriter(WriteTransaction& write, const Databases& databases)
-      : write_(write), databases_(databases) {}
+  StateWriter(WriteTransaction& write, const Databases& databases, std::uint64_t height)
+      : write_(write), databases_(databases), height_(height) {}
 
   Status put(Table table, ByteView key, ByteView value);
   Status erase(Table table, ByteView key);
   const ReadTransaction& read() const { return write_; }
   WriteTransaction& write() { return write_; }
   Hash finish() { return digest_.finish(); }
+  // Index entries this block has journaled.
+  std::uint32_t journaled_entries() const { return journaled_entries_; }
 
  private:
+  void digest(Table table, std::uint8_t operation, ByteView key);
   void digest_length(std::size_t length);
   WriteTransaction& write_;
   const Databases& databases_;
+  std::uint64_t height_;
+  std::uint32_t journaled_entries_ = 0;
   Sha256 digest_;
 };
 

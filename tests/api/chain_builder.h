@@ -65,7 +65,7 @@ inline genesis::Genesis make_genesis(std::string chain_id) {
 inline Result<registry::RegistryConfig> registry_config_of(const genesis::Genesis& genesis) {
   auto parameters = registry::parameters_from_json(genesis.registry_parameters);
   PRIORA_TRY(parameters);
-  registry::RegistryConfig config{genesis.chain_id, {}, *parameters};
+  registry::RegistryConfig config{genesis.chain_id, {}, *parameters, {}};
   for (const auto& office : genesis.offices)
     config.offices.push_back({office.code, office.name, office.office_key, office.sealing_key});
   return config;

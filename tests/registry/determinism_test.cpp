@@ -1,6 +1,7 @@
 // Determinism: the same transactions on fresh stores give byte-identical digests and log roots,
 // for a fixed lifecycle and for a seeded random mix of 10,000 valid and invalid transactions.
-// Also the envelope rules (signature, chain, nonces, kinds, bodies) and sealed-content secrecy.
+// Searches and state roots do not depend on the index journal's limits. Also the envelope rules
+// (signature, chain, nonces, kinds, bodies) and sealed-content secrecy.
 #include <random>
 
 #include "tests/registry/world.h"
@@ -185,6 +186,138 @@ TEST_CASE("a random mix of 10,000 transactions gives identical state on two stor
   auto beyond = first.registry().executed_state_at(read, states.size() + 1);
   REQUIRE(beyond.ok());
   CHECK_FALSE(beyond->has_value());
+}
+
+// Every filing a search returns, page by page.
+std::vector<std::string> search_all(Harness& harness, SearchQuery query) {
+  std::vector<std::string> numbers;
+  auto read = harness.read();
+  for (int pages = 0; pages < 1'000; ++pages) {
+    auto page = harness.registry().search(read, query);
+    INFO((page.ok() ? std::string() : page.error().to_string()));
+    REQUIRE(page.ok());
+    for (const auto& state : page->filings) numbers.push_back(state.number);
+    if (!page->next_before_id) return numbers;
+    query.before_id = page->next_before_id;
+  }
+  FAIL("a search did not end");
+  return numbers;
+}
+
+std::vector<SearchQuery> index_queries() {
+  std::vector<SearchQuery> queries;
+  auto add = [&queries](auto set) {
+    SearchQuery query;
+    query.limit = 9;
+    set(query);
+    queries.push_back(query);
+  };
+  for (std::size_t i = 0; i < party_count; ++i)
+    add([i](SearchQuery& q) { q.party = key_named("random-party-" + std::to_string(i)).public_key(); });
+  for (const char* office : {"KZ", "EA"}) add([office](SearchQuery& q) { q.office = office; });
+  for (std::uint8_t kind = 0; kind < 4; ++kind)
+    add([kind](SearchQuery& q) { q.kind = static_cast<RightKind>(kind); });
+  for (std::uint8_t status = 0; status < enum_value_count(FilingStatus{}); ++status)
+    add([status](SearchQuery& q) { q.status = static_cast<FilingStatus>(status); });
+  for (const char* prefix : {"G06", "G06F 21/64", "H04L", "A01B", "09", "42", "14", "14-02"})
+    add([prefix](SearchQuery& q) { q.class_prefix = prefix; });
+  add([](SearchQuery& q) { q.filed_from = date("2020-06-01"); });
+  add([](SearchQuery& q) { q.filed_to = date("2021-01-01"); });
+  add([](SearchQuery& q) {
+    q.status = FilingStatus::granted;
+    q.office = "KZ";
+  });
+  return queries;
+}
+
+std::size_t entries_in(Harness& harness, std::string_view table) {
+  auto database = harness.store().database(table);
+  REQUIRE(database.ok());
+  auto read = harness.read();
+  Cursor cursor(read, *database);
+  std::size_t count = 0;
+  for (auto entry = cursor.first(); entry.ok() && entry->has_value(); entry = cursor.next())
+    ++count;
+  return count;
+}
+
+TEST_CASE("searches and state roots do not depend on the index journal's limits",
+          "[registry][determinism][index_journal]") {
+  // Every block (the indexes as written before the journal), every 3 blocks, every 50 entries,
+  // and never within this run: the journal alone, the tables alone, and both merged.
+  constexpr std::uint64_t never = 1'000'000;
+  const std::vector<IndexJournalLimits> limits = {{1, 1}, {3, never}, {never, 50}, {never, never}};
+  std::vector<std::unique_ptr<Harness>> harnesses;
+  for (const auto& limit : limits) {
+    RegistryConfig config = test_config();
+    config.index_journal = limit;
+    harnesses.push_back(std::make_unique<Harness>(config));
+  }
+  RandomLoad load(priora::testing::seeded_random(19)());
+  std::mt19937_64 sizes(23);
+  std::uint64_t time_ms = time_ms_of_day(date("2020-01-01"));
+  const auto queries = index_queries();
+  std::size_t nonempty_results = 0;
+  for (std::size_t block_number = 0; block_number < 120; ++block_number) {
+    const auto block = load.next_block(1 + sizes() % 40);
+    time_ms += (sizes() % 10) * milliseconds_per_day + sizes() % 1000;
+    std::vector<ExecutionResult> results;
+    for (auto& harness : harnesses) {
+      harness->set_time_ms(time_ms);
+      results.push_back(harness->execute(block));
+    }
+    load.learn(results.front().receipts);
+    for (std::size_t i = 1; i < harnesses.size(); ++i) {
+      REQUIRE(results[i].receipts == results.front().receipts);
+      REQUIRE(results[i].state == results.front().state);
+    }
+    if (block_number % 6 != 5) continue;
+    for (const auto& query : queries) {
+      const auto expected = search_all(*harnesses.front(), query);
+      nonempty_results += expected.empty() ? 0 : 1;
+      for (std::size_t i = 1; i < harnesses.size(); ++i) {
+        INFO("limits " << limits[i].blocks_max << "/" << limits[i].entries_max << " at block "
+                       << block_number);
+        REQUIRE(search_all(*harnesses[i], query) == expected);
+      }
+    }
+  }
+  CHECK(nonempty_results > queries.size() * 10);
+  // Where the entries are: in the tables only, in both, in the journal only.
+  CHECK(entries_in(*harnesses[0], "registry.index_journal") == 0);
+  CHECK(entries_in(*harnesses[0], "registry.by_status") > 100);
+  CHECK(entries_in(*harnesses[2], "registry.index_journal") > 0);
+  CHECK(entries_in(*harnesses[2], "registry.by_status") > 100);
+  CHECK(entries_in(*harnesses[3], "registry.index_journal") > 1'000);
+  CHECK(entries_in(*harnesses[3], "registry.by_status") == 0);
+}
+
+TEST_CASE("a damaged index journal entry fails a search as corruption",
+          "[registry][index_journal]") {
+  RegistryConfig config = test_config();
+  config.index_journal = {1'000, 1'000};
+  Harness harness(config);
+  harness.set_date("2021-01-01");
+  const SigningKey alice = key_named("alice");
+  harness.admit(alice, PartyRole::applicant, "Alice", key_named("office/KZ"));
+  harness.ok(TransactionKind::file,
+             open_filing(RightKind::patent, "KZ", {"G06F 21/64"}, {alice.public_key()}, "T"),
+             alice);
+  SearchQuery query;
+  query.kind = RightKind::patent;
+  CHECK(search_all(harness, query).size() == 1);
+  auto journal = harness.store().database("registry.index_journal");
+  REQUIRE(journal.ok());
+  // A record naming a table outside the six indexes.
+  const Status damaged = harness.store().update([&](WriteTransaction& write) {
+    return write.put(*journal, key_u64(UINT64_MAX), Bytes{0x7f, 1, 0, 0, 0, 0, 0, 0, 0, 1});
+  });
+  REQUIRE(damaged.ok());
+  auto read = harness.read();
+  auto page = harness.registry().search(read, query);
+  REQUIRE_FALSE(page.ok());
+  CHECK(page.error().kind == ErrorKind::corruption);
+  CHECK_THAT(page.error().message, Catch::Contains("index journal"));
 }
 
 TEST_CASE("a block that makes the store grow its map mid-block executes as on a big map",

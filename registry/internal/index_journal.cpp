@@ -1,0 +1,147 @@
+#include "registry/internal/index_journal.h"
+
+namespace priora::registry::internal {
+namespace {
+
+constexpr std::string_view journal_meta_key = "index_journal";
+constexpr std::uint8_t operation_put = 1;
+constexpr std::uint8_t operation_erase = 2;
+constexpr std::size_t record_header_bytes = 2;
+
+struct JournalMeta {
+  std::uint64_t first_height = 0;
+  std::uint64_t entries = 0;
+};
+
+Result<JournalMeta> read_journal_meta(const ReadTransaction& read, const Databases& databases) {
+  auto found = read.get(databases[Table::meta], as_bytes(journal_meta_key));
+  PRIORA_TRY(found);
+  if (!found->has_value()) return JournalMeta{};
+  if ((*found)->size() != 16)
+    return make_error(ErrorKind::corruption, "registry: the index journal's record is malformed");
+  return JournalMeta{read_key_u64(**found, 0), read_key_u64(**found, 8)};
+}
+
+// Checks one journal record and names its table and operation.
+Result<std::pair<Table, bool>> parse_record(ByteView record) {
+  if (record.size() < record_header_bytes + 8 ||
+      !journaled(static_cast<Table>(record[0])) ||
+      (record[1] != operation_put && record[1] != operation_erase))
+    return make_error(ErrorKind::corruption, "registry: an index journal entry is malformed");
+  return std::pair{static_cast<Table>(record[0]), record[1] == operation_erase};
+}
+
+// Writes every journal entry into its index table, in order, and empties the journal.
+Status write_out(WriteTransaction& write, const Databases& databases) {
+  {
+    Cursor cursor(write, databases[Table::index_journal]);
+    const Bytes empty;
+    for (auto entry = cursor.first();; entry = cursor.next()) {
+      PRIORA_TRY(entry);
+      if (!entry->has_value()) break;
+      const ByteView record = (*entry)->value;
+      auto parsed = parse_record(record);
+      PRIORA_TRY(parsed);
+      const ByteView key = record.subspan(record_header_bytes);
+      PRIORA_TRY(parsed->second ? write.erase(databases[parsed->first], key)
+                                : write.put(databases[parsed->first], key, empty));
+    }
+  }
+  PRIORA_TRY(write.clear(databases[Table::index_journal]));
+  return write.erase(databases[Table::meta], as_bytes(journal_meta_key));
+}
+
+}  // namespace
+
+Status journal_append(WriteTransaction& write, const Databases& databases, std::uint64_t height,
+                      std::uint32_t sequence, Table table, bool erase, ByteView key) {
+  PRIORA_ASSERT(journaled(table));
+  Bytes journal_key = key_u64(height);
+  for (int shift = 24; shift >= 0; shift -= 8)
+    journal_key.push_back(static_cast<std::uint8_t>(sequence >> shift));
+  Bytes record{static_cast<std::uint8_t>(table), erase ? operation_erase : operation_put};
+  record.insert(record.end(), key.begin(), key.end());
+  return write.append(databases[Table::index_journal], journal_key, record);
+}
+
+Status journal_settle(WriteTransaction& write, const Databases& databases, std::uint64_t height,
+                      std::uint32_t entries, const IndexJournalLimits& limits) {
+  auto meta = read_journal_meta(write, databases);
+  PRIORA_TRY(meta);
+  if (meta->entries == 0 && entries == 0) return {};
+  if (meta->entries == 0) meta->first_height = height;
+  meta->entries += entries;
+  if (height - meta->first_height + 1 >= limits.blocks_max || meta->entries >= limits.entries_max)
+    return write_out(write, databases);
+  Bytes value = key_u64(meta->first_height);
+  append_key_u64(value, meta->entries);
+  return write.put(databases[Table::meta], as_bytes(journal_meta_key), value);
+}
+
+Result<PendingEntries> journal_pending(const ReadTransaction& read, const Databases& databases,
+                                       Table table) {
+  PendingEntries pending;
+  if (!journaled(table)) return pending;
+  Cursor cursor(read, databases[Table::index_journal]);
+  for (auto entry = cursor.first();; entry = cursor.next()) {
+    PRIORA_TRY(entry);
+    if (!entry->has_value()) return pending;
+    const ByteView record = (*entry)->value;
+    auto parsed = parse_record(record);
+    PRIORA_TRY(parsed);
+    if (parsed->first != table) continue;
+    const ByteView key = record.subspan(record_header_bytes);
+    pending.insert_or_assign(Bytes(key.begin(), key.end()), !parsed->second);
+  }
+}
+
+Status IndexCursor::settle_table(Result<std::optional<Cursor::Entry>> entry) {
+  // Keys the journal names are the journal's to give.
+  for (;;) {
+    PRIORA_TRY(entry);
+    if (!entry->has_value()) {
+      table_key_.reset();
+      return {};
+    }
+    Bytes key((*entry)->key.begin(), (*entry)->key.end());
+    if (!pending_.contains(key)) {
+      table_key_ = std::move(key);
+      return {};
+    }
+    entry = cursor_.previous();
+  }
+}
+
+std::optional<Bytes> IndexCursor::pick() {
+  while (pending_below_ != pending_.begin() && !std::prev(pending_below_)->second) --pending_below_;
+  const bool have_pending = pending_below_ != pending_.begin();
+  if (have_pending && (!table_key_ || KeyOrder{}(*table_key_, std::prev(pending_below_)->first))) {
+    picked_pending_ = true;
+    return std::prev(pending_below_)->first;
+  }
+  picked_pending_ = false;
+  return table_key_;
+}
+
+Result<std::optional<Bytes>> IndexCursor::last_below(const Bytes& upper) {
+  pending_below_ = upper.empty() ? pending_.end() : pending_.lower_bound(upper);
+  if (upper.empty()) {
+    PRIORA_TRY(settle_table(cursor_.last()));
+  } else {
+    auto at = cursor_.seek(upper);
+    PRIORA_TRY(at);
+    PRIORA_TRY(settle_table(at->has_value() ? cursor_.previous() : cursor_.last()));
+  }
+  return pick();
+}
+
+Result<std::optional<Bytes>> IndexCursor::previous() {
+  if (picked_pending_) {
+    --pending_below_;
+  } else if (table_key_) {
+    PRIORA_TRY(settle_table(cursor_.previous()));
+  }
+  return pick();
+}
+
+}  // namespace priora::registry::internal
