@@ -47,6 +47,11 @@ TEST_CASE("priora-node start refuses bad settings with a clear error and changes
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.output, Catch::Contains("store.checkpoint_interval_ms must be above zero"));
   }
+  SECTION("a zero index journal limit") {
+    const auto result = start_node(network, 0, {"--store.index_journal_entries_max", "0"});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("store.index_journal_entries_max"));
+  }
   SECTION("an unknown key in the config file") {
     std::ofstream(network.home(0) / "config.toml", std::ios::app) << "\n[net]\nidle_timeout = 5\n";
     const auto result = start_node(network, 0, {});

@@ -292,34 +292,6 @@ TEST_CASE("searches and state roots do not depend on the index journal's limits"
   CHECK(entries_in(*harnesses[3], "registry.by_status") == 0);
 }
 
-TEST_CASE("a damaged index journal entry fails a search as corruption",
-          "[registry][index_journal]") {
-  RegistryConfig config = test_config();
-  config.index_journal = {1'000, 1'000};
-  Harness harness(config);
-  harness.set_date("2021-01-01");
-  const SigningKey alice = key_named("alice");
-  harness.admit(alice, PartyRole::applicant, "Alice", key_named("office/KZ"));
-  harness.ok(TransactionKind::file,
-             open_filing(RightKind::patent, "KZ", {"G06F 21/64"}, {alice.public_key()}, "T"),
-             alice);
-  SearchQuery query;
-  query.kind = RightKind::patent;
-  CHECK(search_all(harness, query).size() == 1);
-  auto journal = harness.store().database("registry.index_journal");
-  REQUIRE(journal.ok());
-  // A record naming a table outside the six indexes.
-  const Status damaged = harness.store().update([&](WriteTransaction& write) {
-    return write.put(*journal, key_u64(UINT64_MAX), Bytes{0x7f, 1, 0, 0, 0, 0, 0, 0, 0, 1});
-  });
-  REQUIRE(damaged.ok());
-  auto read = harness.read();
-  auto page = harness.registry().search(read, query);
-  REQUIRE_FALSE(page.ok());
-  CHECK(page.error().kind == ErrorKind::corruption);
-  CHECK_THAT(page.error().message, Catch::Contains("index journal"));
-}
-
 TEST_CASE("a block that makes the store grow its map mid-block executes as on a big map",
           "[registry][determinism]") {
   // Store::update reruns the block after growing the map: the registry must keep no state

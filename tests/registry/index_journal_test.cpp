@@ -1,4 +1,5 @@
-// The index cursor: an index table and the journal's pending entries, walked as one.
+// The index journal: its cursor walks an index table and the pending entries as one; a damaged
+// record fails a search. Searches across journal limits are in determinism_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -6,6 +7,7 @@
 
 #include "registry/internal/index_journal.h"
 #include "tests/ledger/test_support.h"
+#include "tests/registry/registry_harness.h"
 
 namespace priora::registry::internal {
 namespace {
@@ -68,6 +70,39 @@ TEST_CASE("the index cursor walks a table and pending entries as one index",
     INFO("round " << round);
     CHECK(walk(cursor, upper) == below);
   }
+}
+
+TEST_CASE("a damaged index journal entry fails a search as corruption",
+          "[registry][index_journal]") {
+  RegistryConfig config = testing::test_config();
+  config.index_journal = {1'000, 1'000};
+  testing::Harness harness(config);
+  harness.set_date("2021-01-01");
+  const SigningKey alice = testing::key_named("alice");
+  harness.admit(alice, PartyRole::applicant, "Alice", testing::key_named("office/KZ"));
+  harness.ok(TransactionKind::file,
+             testing::open_filing(RightKind::patent, "KZ", {"G06F 21/64"}, {alice.public_key()}, "T"),
+             alice);
+  SearchQuery query;
+  query.kind = RightKind::patent;
+  {
+    auto read = harness.read();
+    auto page = harness.registry().search(read, query);
+    REQUIRE(page.ok());
+    CHECK(page->filings.size() == 1);
+  }
+  auto journal = harness.store().database("registry.index_journal");
+  REQUIRE(journal.ok());
+  // A record naming a table outside the six indexes.
+  const Status damaged = harness.store().update([&](WriteTransaction& write) {
+    return write.put(*journal, key_u64(UINT64_MAX), Bytes{0x7f, 1, 0, 0, 0, 0, 0, 0, 0, 1});
+  });
+  REQUIRE(damaged.ok());
+  auto read = harness.read();
+  auto page = harness.registry().search(read, query);
+  REQUIRE_FALSE(page.ok());
+  CHECK(page.error().kind == ErrorKind::corruption);
+  CHECK_THAT(page.error().message, Catch::Contains("index journal"));
 }
 
 }  // namespace
