@@ -21,6 +21,8 @@ inline constexpr std::uint64_t submit_wait_ms_max_default = 60'000;
 // Transactions per gossip message between validators.
 inline constexpr std::uint32_t gossip_transactions_max = 256;
 inline constexpr std::uint64_t gossip_bytes_max = 4 * 1024 * 1024;
+// The longest the state store's write transaction may stay open for more blocks.
+inline constexpr std::uint64_t store_commit_interval_ms_max = 1'000;
 
 struct NodeConfig {
   std::string office_code;
@@ -45,6 +47,8 @@ struct NodeConfig {
   std::size_t store_map_bytes_initial = std::size_t{64} << 20;
   // How often the store's commits are made durable (a checkpoint); see executor.h.
   std::uint64_t store_checkpoint_interval_ms = 1000;
+  // How long the state store's write transaction stays open for more blocks; see executor.h.
+  std::uint64_t store_commit_interval_ms = 50;
   // When the search indexes' entries leave the index journal for their tables (docs/registry.md).
   registry::IndexJournalLimits index_journal;
 

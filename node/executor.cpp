@@ -9,10 +9,12 @@ namespace priora::node {
 Result<std::unique_ptr<Executor>> Executor::open(Store& store, registry::Registry& registry,
                                                  const ChainStore& chain, Mempool& mempool,
                                                  VerifierPool& verifiers, Listeners listeners,
-                                                 std::chrono::milliseconds checkpoint_interval) {
+                                                 std::chrono::milliseconds checkpoint_interval,
+                                                 std::chrono::milliseconds commit_interval) {
   std::unique_ptr<Executor> executor(
       new Executor(store, registry, chain, mempool, verifiers, std::move(listeners)));
   executor->checkpoint_interval_ = checkpoint_interval;
+  executor->commit_interval_ = commit_interval;
   auto read = store.read();
   PRIORA_TRY(read);
   auto chain_height = chain.height(*read);
@@ -69,25 +71,33 @@ void Executor::commit(const Block& block, const CommitCertificate& certificate) 
 
 void Executor::run() {
   for (;;) {
-    std::vector<std::shared_ptr<Job>> jobs;
     {
       std::unique_lock lock(mutex_);
       changed_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
       if (jobs_.empty()) return;  // Stopping, and everything handed over is committed.
-      jobs.assign(jobs_.begin(), jobs_.end());
     }
-    execute(jobs);
-    {
-      std::lock_guard lock(mutex_);
-      jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(jobs.size()));
-    }
-    changed_.notify_all();
+    execute_group();
   }
+}
+
+Status Executor::wait_stored(std::chrono::milliseconds timeout) {
+  const std::uint64_t target = executed_height_.load();
+  if (stored_height_.load() >= target) return {};
+  std::unique_lock lock(mutex_);
+  commit_wanted_ = true;
+  changed_.notify_all();
+  if (!changed_.wait_for(lock, timeout, [&] { return stored_height_.load() >= target; }))
+    return make_error(ErrorKind::unavailable,
+                      "the state store did not reach height " + std::to_string(target) +
+                          " within " + std::to_string(timeout.count()) + " ms");
+  return {};
 }
 
 Status Executor::wait_durable() {
   {
     std::unique_lock lock(mutex_);
+    commit_wanted_ = true;
+    changed_.notify_all();
     changed_.wait(lock, [&] { return jobs_.empty(); });
   }
   return checkpoint();
@@ -164,19 +174,44 @@ Status Executor::execute_one(WriteTransaction& write, Job& job) {
   }
   executed_height_ = height;
   job.executed = true;
+  committed_transactions_ += block.transactions.size();
   if (listeners_.executed) listeners_.executed();
+  if (listeners_.block_executed) {
+    CommittedBlockEvent event{block, {}, job.result.state};
+    for (std::size_t i = 0; i < job.result.receipts.size(); ++i)
+      event.records.push_back(TransactionRecord{height, static_cast<std::uint32_t>(i),
+                                                first_leaf + i, job.result.receipts[i]});
+    listeners_.block_executed(event);
+  }
   return {};
 }
 
-void Executor::execute(const std::vector<std::shared_ptr<Job>>& jobs) {
+void Executor::execute_group() {
+  const auto deadline = std::chrono::steady_clock::now() + commit_interval_;
+  std::vector<std::shared_ptr<Job>> jobs;
+  {
+    std::lock_guard lock(mutex_);
+    jobs.assign(jobs_.begin(), jobs_.end());
+  }
   const Status status = store_.update([&](WriteTransaction& write) -> Status {
-    for (const auto& job : jobs) PRIORA_TRY(execute_one(write, *job));
-    return Status{};
+    // A map that must grow reruns the body: the blocks taken so far execute again.
+    for (std::size_t done = 0;;) {
+      for (; done < jobs.size(); ++done) PRIORA_TRY(execute_one(write, *jobs[done]));
+      std::unique_lock lock(mutex_);
+      const auto commit_now = [&] { return stopping_ || commit_wanted_; };
+      changed_.wait_until(lock, deadline, [&] { return commit_now() || jobs_.size() > done; });
+      if (commit_now() || std::chrono::steady_clock::now() >= deadline) return Status{};
+      jobs.assign(jobs_.begin(), jobs_.end());
+    }
   });
   if (!status.ok()) {
     listeners_.fatal(status.error());
     return;
   }
+  stored(jobs);
+}
+
+void Executor::stored(const std::vector<std::shared_ptr<Job>>& jobs) {
   const std::uint64_t height = jobs.back()->block.header.height;
   // Otherwise the durable height moves with the checkpoints (take_checkpoints).
   if (store_.commits_durable_at_once()) durable_height_ = height;
@@ -184,20 +219,12 @@ void Executor::execute(const std::vector<std::shared_ptr<Job>>& jobs) {
   {
     std::lock_guard lock(mutex_);
     recent_.erase(recent_.begin(), recent_.upper_bound(height));
+    jobs_.erase(jobs_.begin(), jobs_.begin() + static_cast<std::ptrdiff_t>(jobs.size()));
+    // Every block executed so far is in this commit: the readers waiting are served.
+    commit_wanted_ = false;
   }
+  changed_.notify_all();
   mempool_.forget_committed_up_to(height);
-  for (const auto& job : jobs) {
-    committed_transactions_ += job->block.transactions.size();
-    if (!listeners_.stored) continue;
-    const ExecutionResult& result = job->result;
-    CommittedBlockEvent event{job->block, {}, result.state};
-    const std::uint64_t first_leaf = result.state.log_size - result.receipts.size();
-    for (std::size_t i = 0; i < result.receipts.size(); ++i)
-      event.records.push_back(TransactionRecord{job->block.header.height,
-                                                static_cast<std::uint32_t>(i), first_leaf + i,
-                                                result.receipts[i]});
-    listeners_.stored(event);
-  }
 }
 
 std::optional<ExecutedState> Executor::executed_state_at(std::uint64_t height) const {

@@ -10,11 +10,18 @@
 // Execution has a thread of its own, so that neither the execution nor the store's disk flushes
 // are on the path of votes and proposals. commit() (the consensus thread) hands the block over
 // and returns: the block leaves the mempool at once, and is served to syncing peers from memory.
-// The execution thread executes every block handed over so far in one write transaction; after
-// each block it tells the engine (`executed`: the host calls Engine::on_executed, and the engine
-// reads the new state with executed_state_at), then commits the transaction and answers waiting
-// clients (`stored`). So clients are answered, and the store's readers see a block, only once
-// its transaction is committed: whatever a client was told, its next request sees.
+// The execution thread executes the blocks in one write transaction as they are handed over,
+// and commits it `commit_interval` after it began, or at once when a reader asks (wait_stored)
+// or the node stops. After each block it tells the engine (`executed`: the host calls
+// Engine::on_executed, and the engine reads the new state with executed_state_at) and the rest of
+// the node (`block_executed`: its receipts are final, and waiting clients are answered).
+//
+// Why group: under copy-on-write every commit writes a new copy of each B-tree page on the paths
+// it touched, so a commit per block wrote about 40 pages a block; one commit for several blocks
+// writes the shared pages once (docs/performance.md, eighth series). Answering at execution loses
+// nothing: the commit was never durable by itself (below), and a committed block is in the
+// consensus log of 2f+1 validators. Read-your-writes is kept by the reads: a read that the node
+// opens after wait_stored() sees every block whose receipts were given out before it.
 //
 // With a checkpointed store (the node's), a commit does not wait for the disk; a third thread
 // takes a checkpoint every `checkpoint_interval` while there is something new, and the flush
@@ -28,8 +35,8 @@
 // A store that fails at commit (a full disk) cannot be worked around: the node logs it and stops,
 // its database intact.
 //
-// Threads: commit() and the CommitTarget reads run on the consensus thread; the heights and
-// committed_transactions() may be read from any thread.
+// Threads: commit() and the CommitTarget reads run on the consensus thread; wait_stored(), the
+// heights and committed_transactions() may be called from any thread.
 #pragma once
 
 #include <atomic>
@@ -50,7 +57,7 @@
 
 namespace priora::node {
 
-// What a durable commit tells the rest of the node (waiting clients, metrics).
+// What an executed block tells the rest of the node (waiting clients, status, metrics).
 struct CommittedBlockEvent {
   Block block;
   std::vector<TransactionRecord> records;
@@ -60,15 +67,17 @@ struct CommittedBlockEvent {
 class Executor final : public consensus::CommitTarget {
  public:
   struct Listeners {
-    std::function<void()> executed;                          // The execution thread went further.
-    std::function<void(const CommittedBlockEvent&)> stored;   // A block is committed in the store.
-    std::function<void(const Error&)> fatal;                  // The store failed; must not return.
+    std::function<void()> executed;  // The execution thread went further.
+    // A committed block is executed: its receipts are final (called right after `executed`).
+    std::function<void(const CommittedBlockEvent&)> block_executed;
+    std::function<void(const Error&)> fatal;  // The store failed; must not return.
   };
 
   [[nodiscard]] static Result<std::unique_ptr<Executor>> open(
       Store& store, registry::Registry& registry, const ChainStore& chain, Mempool& mempool,
       VerifierPool& verifiers, Listeners listeners,
-      std::chrono::milliseconds checkpoint_interval = std::chrono::milliseconds(1000));
+      std::chrono::milliseconds checkpoint_interval = std::chrono::milliseconds(1000),
+      std::chrono::milliseconds commit_interval = std::chrono::milliseconds(50));
   // Executes and commits what was handed over, then stops the execution thread.
   ~Executor() override;
 
@@ -79,6 +88,10 @@ class Executor final : public consensus::CommitTarget {
 
   // The highest block the store's readers see.
   std::uint64_t stored_height() const { return stored_height_.load(); }
+  // Returns once every block executed before the call is committed in the store, asking for that
+  // commit at once: a read opened afterwards sees whatever receipts were given out before it.
+  // unavailable when that takes longer than `timeout` (or the node stops first).
+  [[nodiscard]] Status wait_stored(std::chrono::milliseconds timeout);
   // The highest block whose write transaction is durable in the store.
   std::uint64_t durable_height() const { return durable_height_.load(); }
   // Returns once every block handed over is durable (a checkpoint, in a checkpointed store). Only
@@ -94,7 +107,7 @@ class Executor final : public consensus::CommitTarget {
     bool executed = false;
     ExecutionResult result;
   };
-  // Blocks handed over and not yet durable: the engine's reads and syncing peers need them.
+  // Blocks handed over and not yet in the store: the engine's reads and syncing peers need them.
   struct Recent {
     Block block;
     std::optional<ExecutedState> state;
@@ -107,7 +120,8 @@ class Executor final : public consensus::CommitTarget {
   void run();
   void take_checkpoints();
   Status checkpoint();
-  void execute(const std::vector<std::shared_ptr<Job>>& jobs);
+  void execute_group();
+  void stored(const std::vector<std::shared_ptr<Job>>& jobs);
   Status execute_one(WriteTransaction& write, Job& job);
   std::vector<CommittedTransaction> checked_transactions(const Job& job);
 
@@ -118,6 +132,7 @@ class Executor final : public consensus::CommitTarget {
   VerifierPool& verifiers_;
   Listeners listeners_;
   std::chrono::milliseconds checkpoint_interval_{1000};
+  std::chrono::milliseconds commit_interval_{50};
   std::uint64_t handed_over_height_ = 0;  // The consensus thread's.
   std::atomic<std::uint64_t> executed_height_{0};
   std::atomic<std::uint64_t> stored_height_{0};
@@ -128,6 +143,7 @@ class Executor final : public consensus::CommitTarget {
   mutable std::condition_variable changed_;
   std::deque<std::shared_ptr<Job>> jobs_;  // Handed over, not yet committed in the store.
   std::map<std::uint64_t, Recent> recent_;
+  bool commit_wanted_ = false;  // A reader waits for the open write transaction.
   bool stopping_ = false;
   std::thread thread_;
   std::thread checkpoint_thread_;  // Stores whose commits are not durable at once.

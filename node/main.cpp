@@ -160,6 +160,7 @@ void add_start(CLI::App* start, StartArguments& arguments) {
   start->add_option("--node.verifier_threads", config.verifier_threads, "0: one per core")->capture_default_str();
   start->add_option("--store.map_bytes_initial", config.store_map_bytes_initial)->capture_default_str();
   start->add_option("--store.checkpoint_interval_ms", config.store_checkpoint_interval_ms)->capture_default_str();
+  start->add_option("--store.commit_interval_ms", config.store_commit_interval_ms)->capture_default_str();
   start->add_option("--store.index_journal_blocks_max", config.index_journal.blocks_max)->capture_default_str();
   start->add_option("--store.index_journal_entries_max", config.index_journal.entries_max)->capture_default_str();
   start->set_config("--config", "", "Config file (default: HOME/config.toml)");

@@ -46,6 +46,9 @@ Status NodeConfig::validate() const {
     return invalid("[mempool] limits must be above zero");
   if (store_checkpoint_interval_ms == 0)
     return invalid("store.checkpoint_interval_ms must be above zero");
+  if (store_commit_interval_ms > store_commit_interval_ms_max)
+    return invalid("store.commit_interval_ms must be at most " +
+                   std::to_string(store_commit_interval_ms_max));
   if (index_journal.blocks_max == 0 || index_journal.entries_max == 0)
     return invalid("store.index_journal_blocks_max and store.index_journal_entries_max must be "
                    "above zero");
@@ -109,11 +112,12 @@ Status Node::Impl::open() {
   listeners.executed = [this] {
     boost::asio::post(consensus_context, [this] { executed(); });
   };
-  listeners.stored = [this](const CommittedBlockEvent& event) { on_committed(event); };
+  listeners.block_executed = [this](const CommittedBlockEvent& event) { on_committed(event); };
   listeners.fatal = [this](const Error& error) { fatal(error); };
   auto opened_executor =
       Executor::open(*store, *registry, *chain, *mempool, *verifiers, std::move(listeners),
-                     std::chrono::milliseconds(config.store_checkpoint_interval_ms));
+                     std::chrono::milliseconds(config.store_checkpoint_interval_ms),
+                     std::chrono::milliseconds(config.store_commit_interval_ms));
   PRIORA_TRY(opened_executor);
   executor = std::move(opened_executor).value();
 

@@ -96,8 +96,17 @@ std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>&
   const std::vector<bool> valid = verifiers->verify(pointers);
   std::vector<Result<Admission>> results;
   results.reserve(transactions.size());
-  for (std::size_t i = 0; i < transactions.size(); ++i)
-    results.push_back(mempool->add(transactions[i], valid[i]));
+  for (std::size_t i = 0; i < transactions.size(); ++i) {
+    auto result = mempool->add(transactions[i], valid[i]);
+    // The pool checks against the store, whose commit may still wait for blocks already
+    // executed (executor.h): a refusal is confirmed against every executed block before it goes
+    // out, so that a transaction may follow one whose commit its sender was just told of.
+    if (!result.ok() && result.error().kind == ErrorKind::refused && valid[i] &&
+        executor->stored_height() < executor->executed_height() &&
+        executor->wait_stored(std::chrono::milliseconds(config.api.request_timeout_ms)).ok())
+      result = mempool->add(transactions[i], valid[i]);
+    results.push_back(std::move(result));
+  }
   return results;
 }
 

@@ -38,6 +38,11 @@ void Node::Impl::handle_request(http::Request request, http::Respond respond) {
   if ((path == "/healthz" || path == "/v1/status" || path == "/metrics") && !get)
     return respond(error_response(405, api_error::method_not_allowed, "use GET " + path));
   if (get) {
+    // A read sees every block whose receipts this node has given out (executor.h).
+    const Status stored =
+        executor->wait_stored(std::chrono::milliseconds(config.api.request_timeout_ms));
+    if (!stored.ok())
+      return respond(error_response(503, api_error::unavailable, stored.error().message));
     // Committed but not yet in this node's store counts as pending: the record comes with it.
     if (auto id = hash_in_path(path, "/v1/txs/");
         id && (mempool->contains(*id) || mempool->committed_not_stored(*id)))

@@ -47,6 +47,7 @@ struct Options {
   std::size_t senders = 32;
   std::uint64_t checkpoint_ms = 0;  // 0: the node's default.
   std::uint64_t index_journal_blocks = 0;  // 0: the node's default.
+  std::int64_t commit_interval_ms = -1;    // -1: the node's default.
   std::uint64_t flush_delay_us = 0;  // 0: the nodes' flushes as they are.
   bool smoke = false;
 };
@@ -210,6 +211,8 @@ int main(int argc, char** argv) {
   app.add_option("--senders", options.senders, "Concurrent HTTP requests")->capture_default_str();
   app.add_option("--checkpoint-ms", options.checkpoint_ms,
                  "The nodes' store.checkpoint_interval_ms (0: their default)")->capture_default_str();
+  app.add_option("--commit-interval-ms", options.commit_interval_ms,
+                 "The nodes' store.commit_interval_ms (-1: their default)")->capture_default_str();
   app.add_option("--index-journal-blocks", options.index_journal_blocks,
                  "The nodes' store.index_journal_blocks_max (0: their default; 1: the indexes "
                  "are written every block)")->capture_default_str();
@@ -250,6 +253,9 @@ int main(int argc, char** argv) {
     if (options.checkpoint_ms != 0)
       extra.insert(extra.end(),
                    {"--store.checkpoint_interval_ms", std::to_string(options.checkpoint_ms)});
+    if (options.commit_interval_ms >= 0)
+      extra.insert(extra.end(), {"--store.commit_interval_ms",
+                                 std::to_string(options.commit_interval_ms)});
     if (options.index_journal_blocks != 0)
       extra.insert(extra.end(), {"--store.index_journal_blocks_max",
                                  std::to_string(options.index_journal_blocks)});

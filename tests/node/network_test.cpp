@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "registry/transactions.h"
 #include "tests/net/net_harness.h"
 #include "tests/node/local_network.h"
 
@@ -230,6 +231,48 @@ TEST_CASE("four offices commit filings sent to different nodes and agree on the 
     CHECK(json_of(oversized)["error"]["code"] == "payload_too_large");
     CHECK(nodes_agree(network, all_four, 30s));
   }
+}
+
+TEST_CASE("a client told of a commit reads it and builds on it at once while the store's commit waits") {
+  // The store's write transaction stays open up to a second for more blocks; a read, and a
+  // refusal, make it commit first (node/executor.h).
+  LocalNetwork network({{"KZ", "RU", "BY", "AM"}, {}, {"--store.commit_interval_ms", "1000"}});
+  network.start_all();
+  for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
+  std::uint64_t office_nonce = 1;
+  const auto applicants = admit_applicants(network, 2, 0, office_nonce);
+  const std::string chain = network.genesis().chain_id;
+  for (std::size_t round = 0; round < 2; ++round) {
+    const SigningKey& applicant = applicants[round];
+    const Transaction filed = open_patent(applicant, 1, "KZ", chain, round);
+    const auto response = network.submit(1, {filed}, true);
+    REQUIRE(response.has_value());
+    INFO(response->body);
+    REQUIRE(response->status == 200);
+    auto record = json_of(response)["results"][0]["record"];
+    REQUIRE(record["result"] == "success");
+    const std::string number = record["filing_number"].get<std::string>();
+    // Reads right after the answer, on the node that gave it.
+    auto transaction = json_of(network.get(1, "/v1/txs/" + filed.id().hex()));
+    REQUIRE(transaction["status"] == "committed");
+    CHECK(transaction["record"]["filing_number"] == number);
+    CHECK(network.get(1, "/v1/filings/" + number)->status == 200);
+    auto found = json_of(network.get(1, "/v1/filings?party=" + applicant.public_key().hex()));
+    REQUIRE(found["filings"].size() == 1);
+    CHECK(found["filings"][0]["number"] == number);
+    // A transaction that needs the filing, sent right after the answer: admitted, not refused
+    // as naming an unknown filing.
+    auto follow_up = registry::make_transaction(registry::TransactionKind::request_publication,
+                                                registry::FilingActionBody{number, ""}, applicant,
+                                                2, chain);
+    REQUIRE(follow_up.ok());
+    const auto admitted = network.submit(1, {*follow_up}, true);
+    REQUIRE(admitted.has_value());
+    INFO(admitted->body);
+    CHECK(admitted->status == 200);
+    CHECK(json_of(admitted)["results"][0]["record"]["result"] == "success");
+  }
+  CHECK(nodes_agree(network, all_four, 30s));
 }
 
 TEST_CASE("a validator killed under load catches up after restart and killing the leader does not stop commits") {
