@@ -213,6 +213,8 @@ void Executor::execute_group() {
 
 void Executor::stored(const std::vector<std::shared_ptr<Job>>& jobs) {
   const std::uint64_t height = jobs.back()->block.header.height;
+  // Before the readers waiting go on: they must not find these transactions still pending.
+  mempool_.forget_committed_up_to(height);
   // Otherwise the durable height moves with the checkpoints (take_checkpoints).
   if (store_.commits_durable_at_once()) durable_height_ = height;
   stored_height_ = height;
@@ -224,7 +226,6 @@ void Executor::stored(const std::vector<std::shared_ptr<Job>>& jobs) {
     commit_wanted_ = false;
   }
   changed_.notify_all();
-  mempool_.forget_committed_up_to(height);
 }
 
 std::optional<ExecutedState> Executor::executed_state_at(std::uint64_t height) const {

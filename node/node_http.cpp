@@ -90,7 +90,8 @@ void answer_waiter(SubmitWaiter& waiter, bool timed_out) {
 
 }  // namespace
 
-std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>& transactions) {
+std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>& transactions,
+                                                  bool from_client) {
   std::vector<const Transaction*> pointers;
   for (const auto& transaction : transactions) pointers.push_back(&transaction);
   const std::vector<bool> valid = verifiers->verify(pointers);
@@ -101,7 +102,7 @@ std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>&
     // The pool checks against the store, whose commit may still wait for blocks already
     // executed (executor.h): a refusal is confirmed against every executed block before it goes
     // out, so that a transaction may follow one whose commit its sender was just told of.
-    if (!result.ok() && result.error().kind == ErrorKind::refused && valid[i] &&
+    if (from_client && !result.ok() && result.error().kind == ErrorKind::refused && valid[i] &&
         executor->stored_height() < executor->executed_height() &&
         executor->wait_stored(std::chrono::milliseconds(config.api.request_timeout_ms)).ok())
       result = mempool->add(transactions[i], valid[i]);
@@ -119,7 +120,7 @@ void Node::Impl::admit_gossip(ValidatorIndex from, Bytes payload) {
     return;
   }
   bool added = false;
-  for (const auto& result : admit(batch->transactions))
+  for (const auto& result : admit(batch->transactions, false))
     added = added || (result.ok() && *result == Admission::added);
   if (added) boost::asio::post(consensus_context, [this] { transactions_available(); });
 }
@@ -157,7 +158,7 @@ void Node::Impl::submit(const http::Request& request, http::Respond respond) {
   waiter->respond = std::move(respond);
   waiter->results = nlohmann::json::array();
   TransactionBatch gossip;
-  const auto admissions = admit(parsed->transactions);
+  const auto admissions = admit(parsed->transactions, true);
   for (std::size_t i = 0; i < admissions.size(); ++i) {
     const Transaction& transaction = parsed->transactions[i];
     const Hash id = transaction.id();

@@ -104,7 +104,10 @@ class Node::Impl {
   // node_http.cpp: everything here runs on api_context's thread.
   void handle_request(http::Request request, http::Respond respond);
   void submit(const http::Request& request, http::Respond respond);
-  std::vector<Result<Admission>> admit(const std::vector<Transaction>& transactions);
+  // A client's refusals are confirmed against every executed block (node_http.cpp); a peer's
+  // are not, so that no peer can make this node commit its store at will.
+  std::vector<Result<Admission>> admit(const std::vector<Transaction>& transactions,
+                                       bool from_client);
   void admit_gossip(ValidatorIndex from, Bytes payload);
   void gossip_transactions(const std::vector<Transaction>& transactions);
   void resolve_waiters(const std::vector<TransactionRecord>& records);
