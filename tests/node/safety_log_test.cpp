@@ -114,12 +114,18 @@ std::pair<std::size_t, std::size_t> changed_range(const Bytes& before, const Byt
   return {first, last};
 }
 
-// A write from `before` to `after` of one file, cut by a crash after `cut` bytes of its changed
-// range reached the disk; the rest holds what was there, or garbage.
-Bytes torn(const Bytes& before, const Bytes& after, std::size_t cut, bool garbage) {
+// A write from `before` to `after` of one file, cut by a crash at byte `cut` of its changed
+// range [first, last): the part not written holds what was there, or garbage; past `last` the
+// file holds what it held before. (A write that ends in bytes equal to those it overwrites, such
+// as a checksum ending in zero over the zeros of a new file, ends its changed range early:
+// garbage there would be a write cut short, not a whole one.)
+Bytes torn(const Bytes& before, const Bytes& after, std::size_t cut, std::size_t last,
+           bool garbage) {
   Bytes image = after;
-  for (std::size_t i = cut; i < after.size(); ++i)
-    image[i] = garbage ? static_cast<std::uint8_t>(i * 131 + 7) : (i < before.size() ? before[i] : 0);
+  for (std::size_t i = cut; i < after.size(); ++i) {
+    const std::uint8_t was = i < before.size() ? before[i] : 0;
+    image[i] = garbage && i < last ? static_cast<std::uint8_t>(i * 131 + 7) : was;
+  }
   return image;
 }
 
@@ -158,7 +164,7 @@ void check_crashes(Fixture& fixture, const Files& before, const Files& after,
         fs::create_directories(at);
         // The file written first is whole when the second one is being written.
         Files image = step == 0 ? before : after;
-        image.*members[index] = torn(from, to, cut, garbage);
+        image.*members[index] = torn(from, to, cut, last, garbage);
         write_file(at / "log.0", image.log0);
         write_file(at / "log.1", image.log1);
         auto log = fixture.try_open(at);
