@@ -212,7 +212,8 @@ int main(int argc, char** argv) {
   app.add_option("--checkpoint-ms", options.checkpoint_ms,
                  "The nodes' store.checkpoint_interval_ms (0: their default)")->capture_default_str();
   app.add_option("--commit-interval-ms", options.commit_interval_ms,
-                 "The nodes' store.commit_interval_ms (-1: their default)")->capture_default_str();
+                 "The nodes' store.commit_interval_ms (-1: their default)")
+      ->capture_default_str();
   app.add_option("--index-journal-blocks", options.index_journal_blocks,
                  "The nodes' store.index_journal_blocks_max (0: their default; 1: the indexes "
                  "are written every block)")->capture_default_str();

@@ -38,8 +38,6 @@ Status journal_append(WriteTransaction& write, const Databases& databases, std::
 Status journal_settle(WriteTransaction& write, const Databases& databases, std::uint64_t height,
                       std::uint32_t entries, const IndexJournalLimits& limits);
 
-// The journal's word on the keys of one index in a read's snapshot: key -> present (its last
-// entry a put) or absent (an erase). Keys it does not name are as the index table has them.
 // Byte order, as LMDB keeps keys.
 struct KeyOrder {
   bool operator()(const Bytes& a, const Bytes& b) const {
@@ -48,6 +46,9 @@ struct KeyOrder {
     return order != 0 ? order < 0 : a.size() < b.size();
   }
 };
+// The journal's word on the keys of one index in a read's snapshot: key -> present (its last
+// entry a put) or absent (an erase). Keys it does not name are as the index table has them.
+// After any block the journal holds fewer than `entries_max` entries.
 using PendingEntries = std::map<Bytes, bool, KeyOrder>;
 Result<PendingEntries> journal_pending(const ReadTransaction& read, const Databases& databases,
                                        Table table);

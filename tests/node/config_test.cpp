@@ -47,6 +47,11 @@ TEST_CASE("priora-node start refuses bad settings with a clear error and changes
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.output, Catch::Contains("store.checkpoint_interval_ms must be above zero"));
   }
+  SECTION("a store commit interval over its maximum") {
+    const auto result = start_node(network, 0, {"--store.commit_interval_ms", "5000"});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("store.commit_interval_ms must be at most 1000"));
+  }
   SECTION("a zero index journal limit") {
     const auto result = start_node(network, 0, {"--store.index_journal_entries_max", "0"});
     CHECK(result.exit_code == 1);

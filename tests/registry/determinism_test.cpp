@@ -213,7 +213,9 @@ std::vector<SearchQuery> index_queries() {
     queries.push_back(query);
   };
   for (std::size_t i = 0; i < party_count; ++i)
-    add([i](SearchQuery& q) { q.party = key_named("random-party-" + std::to_string(i)).public_key(); });
+    add([i](SearchQuery& q) {
+      q.party = key_named("random-party-" + std::to_string(i)).public_key();
+    });
   for (const char* office : {"KZ", "EA"}) add([office](SearchQuery& q) { q.office = office; });
   for (std::uint8_t kind = 0; kind < 4; ++kind)
     add([kind](SearchQuery& q) { q.kind = static_cast<RightKind>(kind); });

@@ -80,9 +80,10 @@ TEST_CASE("a damaged index journal entry fails a search as corruption",
   harness.set_date("2021-01-01");
   const SigningKey alice = testing::key_named("alice");
   harness.admit(alice, PartyRole::applicant, "Alice", testing::key_named("office/KZ"));
-  harness.ok(TransactionKind::file,
-             testing::open_filing(RightKind::patent, "KZ", {"G06F 21/64"}, {alice.public_key()}, "T"),
-             alice);
+  harness.ok(
+      TransactionKind::file,
+      testing::open_filing(RightKind::patent, "KZ", {"G06F 21/64"}, {alice.public_key()}, "T"),
+      alice);
   SearchQuery query;
   query.kind = RightKind::patent;
   {
