@@ -9,7 +9,8 @@ namespace priora::node {
 Mempool::Mempool(const Store& store, const registry::Registry& registry, MempoolLimits limits)
     : store_(store), registry_(registry), limits_(limits) {}
 
-Result<Admission> Mempool::add(const Transaction& transaction, bool signature_valid) {
+Result<Admission> Mempool::add(const Transaction& transaction, bool signature_valid,
+                               registry::Registry::AdmissionChecks checks) {
   auto encoded = try_encode(transaction);
   if (!encoded.ok() || encoded->size() > transaction_bytes_max)
     return make_error(ErrorKind::too_large, "the transaction is over " +
@@ -24,7 +25,7 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
   if (!signature_valid)
     return make_error(ErrorKind::refused, "bad_signature: the signature is invalid");
   // The registry's checks run without the lock: they read the store.
-  PRIORA_TRY(registry_.check_transaction(transaction, true));
+  PRIORA_TRY(registry_.check_transaction(transaction, true, checks));
 
   std::lock_guard lock(mutex_);
   if (entries_.contains(id))

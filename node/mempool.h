@@ -1,7 +1,8 @@
 // The mempool: signed transactions waiting for a block.
 //
 // A transaction enters only after the envelope checks (size, chain id, a valid signature, a
-// nonce not yet used) and the registry's checks against the committed state; a duplicate is
+// nonce not yet used) and the registry's checks against the committed state (for gossip from
+// another office, the body's form: see add()); a duplicate is
 // reported as such and changes nothing. The pool is bounded by count and by bytes: past either
 // limit a new transaction is refused with "mempool full" (ErrorKind::unavailable), never grown.
 // Blocks take transactions in arrival order, each signer's in nonce order without gaps, so a
@@ -40,7 +41,11 @@ class Mempool final : public consensus::TransactionSource {
   // Admits one transaction whose signature the caller checked (`signature_valid`). Refusals:
   // too_large, refused (wrong chain, bad signature, used nonce, a nonce already pending, a rule
   // of the registry: the message starts with the registry's reason code), unavailable (full).
-  [[nodiscard]] Result<Admission> add(const Transaction& transaction, bool signature_valid);
+  // A client's transaction meets every rule of the registry; another office's gossip only the
+  // checks that read no registry state (`checks`), since that office checked it in full.
+  [[nodiscard]] Result<Admission> add(
+      const Transaction& transaction, bool signature_valid,
+      registry::Registry::AdmissionChecks checks = registry::Registry::AdmissionChecks::all);
 
   std::vector<Transaction> transactions_for_block(std::uint32_t count_max, std::uint64_t bytes_max,
                                                   const std::set<Hash>& excluded) override;

@@ -253,7 +253,8 @@ Status Registry::check_transaction(const Transaction& transaction) const {
   return check_transaction(transaction, transaction.signature_valid());
 }
 
-Status Registry::check_transaction(const Transaction& transaction, bool signature_valid) const {
+Status Registry::check_transaction(const Transaction& transaction, bool signature_valid,
+                                   AdmissionChecks checks) const {
   auto read = store_.read();
   PRIORA_TRY(read);
   auto meta = internal::read_meta(*read, *databases_);
@@ -267,6 +268,15 @@ Status Registry::check_transaction(const Transaction& transaction, bool signatur
                       std::string(reason_code_name(envelope->first)) + ": " + envelope->second);
   if (transaction.kind >= transaction_kind_count)
     return make_error(ErrorKind::refused, "unknown_kind: " + std::to_string(transaction.kind));
+  if (checks == AdmissionChecks::form) {
+    if (!internal::body_decodes(transaction))
+      return make_error(ErrorKind::refused,
+                        std::string(reason_code_name(ReasonCode::malformed_body)) + ": the body of " +
+                            std::string(transaction_kind_name(
+                                static_cast<TransactionKind>(transaction.kind))) +
+                            " does not decode");
+    return {};
+  }
   internal::RuleContext context{config_,
                                 *databases_,
                                 *read,

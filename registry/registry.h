@@ -284,8 +284,12 @@ class Registry final : public Application {
 
   Status check_transaction(const Transaction& transaction) const override;
   // The same checks, with the envelope signature already verified by the caller (the node
-  // verifies signatures in parallel before it asks).
-  Status check_transaction(const Transaction& transaction, bool signature_valid) const;
+  // verifies signatures in parallel before it asks). `AdmissionChecks::form` stops after the
+  // envelope, a known kind and a body that decodes as that kind's: the rules that read the
+  // state are left to execution (for a transaction another office has already checked in full).
+  enum class AdmissionChecks { all, form };
+  Status check_transaction(const Transaction& transaction, bool signature_valid,
+                           AdmissionChecks checks = AdmissionChecks::all) const;
   Result<ExecutionResult> execute_block(
       WriteTransaction& write, const BlockContext& context,
       std::span<const CommittedTransaction> transactions) override;

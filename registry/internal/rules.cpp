@@ -1,6 +1,8 @@
 // The dispatcher, shared helpers, and the party rules.
 #include "registry/internal/rules.h"
 
+#include <type_traits>
+
 #include "registry/internal/rules_support.h"
 
 namespace priora::registry::internal {
@@ -198,16 +200,55 @@ Plan malformed(const Transaction& transaction) {
                  "the body of " + std::string(transaction_kind_name(kind)) + " does not decode");
 }
 
-// Rules that act on an existing filing: find it, then apply the kind's rule.
-template <class Body, class Rule>
-Result<Plan> on_filing(const RuleContext& context, Rule rule) {
-  auto body = decode_body<Body>(context.transaction);
-  if (!body) return malformed(context.transaction);
-  auto state = load_filing(context.read, context.databases, body->filing_number);
-  PRIORA_TRY(state);
-  if (!state->has_value())
-    return refusal(ReasonCode::filing_not_found, "no filing " + body->filing_number);
-  return rule(**state, *body);
+}  // namespace
+
+namespace {
+
+// Calls `visit` with the body type of `kind` (as std::type_identity<Body>): the one place that
+// says which body each kind carries.
+template <class Visit>
+auto visit_body_type(TransactionKind kind, Visit&& visit) {
+  switch (kind) {
+    case TransactionKind::admit_party: return visit(std::type_identity<AdmitPartyBody>{});
+    case TransactionKind::authorise_attorney:
+      return visit(std::type_identity<AuthoriseAttorneyBody>{});
+    case TransactionKind::file: return visit(std::type_identity<FileBody>{});
+    case TransactionKind::reveal: return visit(std::type_identity<RevealBody>{});
+    case TransactionKind::grant: return visit(std::type_identity<GrantBody>{});
+    case TransactionKind::assign: return visit(std::type_identity<AssignBody>{});
+    case TransactionKind::license: return visit(std::type_identity<LicenseBody>{});
+    case TransactionKind::correct: return visit(std::type_identity<CorrectBody>{});
+    default: return visit(std::type_identity<FilingActionBody>{});
+  }
+}
+
+// The rule of a body that names a filing, on that filing's state.
+template <class Body>
+Result<Plan> evaluate_on(const RuleContext& context, TransactionKind kind,
+                         const FilingState& state, const Body& body) {
+  if constexpr (std::is_same_v<Body, RevealBody>) return evaluate_reveal(context, state, body);
+  else if constexpr (std::is_same_v<Body, GrantBody>) return evaluate_grant(context, state, body);
+  else if constexpr (std::is_same_v<Body, AssignBody>) return evaluate_assign(context, state, body);
+  else if constexpr (std::is_same_v<Body, LicenseBody>) return evaluate_license(context, state, body);
+  else if constexpr (std::is_same_v<Body, CorrectBody>) return evaluate_correct(context, state, body);
+  else return evaluate_action(context, kind, state, body);
+}
+
+template <class Body>
+Result<Plan> evaluate_body(const RuleContext& context, TransactionKind kind, const Body& body) {
+  if constexpr (std::is_same_v<Body, AdmitPartyBody>) {
+    return evaluate_admit_party(context, body);
+  } else if constexpr (std::is_same_v<Body, AuthoriseAttorneyBody>) {
+    return evaluate_authorise(context, body);
+  } else if constexpr (std::is_same_v<Body, FileBody>) {
+    return evaluate_file(context, body);
+  } else {
+    auto state = load_filing(context.read, context.databases, body.filing_number);
+    PRIORA_TRY(state);
+    if (!state->has_value())
+      return refusal(ReasonCode::filing_not_found, "no filing " + body.filing_number);
+    return evaluate_on(context, kind, **state, body);
+  }
 }
 
 }  // namespace
@@ -215,50 +256,19 @@ Result<Plan> on_filing(const RuleContext& context, Rule rule) {
 Result<Plan> evaluate(const RuleContext& context) {
   PRIORA_ASSERT(context.transaction.kind < transaction_kind_count);
   const auto kind = static_cast<TransactionKind>(context.transaction.kind);
-  switch (kind) {
-    case TransactionKind::admit_party: {
-      auto body = decode_body<AdmitPartyBody>(context.transaction);
-      if (!body) return malformed(context.transaction);
-      return evaluate_admit_party(context, *body);
-    }
-    case TransactionKind::authorise_attorney: {
-      auto body = decode_body<AuthoriseAttorneyBody>(context.transaction);
-      if (!body) return malformed(context.transaction);
-      return evaluate_authorise(context, *body);
-    }
-    case TransactionKind::file: {
-      auto body = decode_body<FileBody>(context.transaction);
-      if (!body) return malformed(context.transaction);
-      return evaluate_file(context, *body);
-    }
-    case TransactionKind::reveal:
-      return on_filing<RevealBody>(context, [&](const FilingState& state, const RevealBody& body) {
-        return evaluate_reveal(context, state, body);
-      });
-    case TransactionKind::grant:
-      return on_filing<GrantBody>(context, [&](const FilingState& state, const GrantBody& body) {
-        return evaluate_grant(context, state, body);
-      });
-    case TransactionKind::assign:
-      return on_filing<AssignBody>(context, [&](const FilingState& state, const AssignBody& body) {
-        return evaluate_assign(context, state, body);
-      });
-    case TransactionKind::license:
-      return on_filing<LicenseBody>(context,
-                                    [&](const FilingState& state, const LicenseBody& body) {
-                                      return evaluate_license(context, state, body);
-                                    });
-    case TransactionKind::correct:
-      return on_filing<CorrectBody>(context,
-                                    [&](const FilingState& state, const CorrectBody& body) {
-                                      return evaluate_correct(context, state, body);
-                                    });
-    default:
-      return on_filing<FilingActionBody>(
-          context, [&](const FilingState& state, const FilingActionBody& body) {
-            return evaluate_action(context, kind, state, body);
-          });
-  }
+  return visit_body_type(kind, [&](auto type) -> Result<Plan> {
+    auto body = decode_body<typename decltype(type)::type>(context.transaction);
+    if (!body) return malformed(context.transaction);
+    return evaluate_body(context, kind, *body);
+  });
+}
+
+bool body_decodes(const Transaction& transaction) {
+  PRIORA_ASSERT(transaction.kind < transaction_kind_count);
+  const auto kind = static_cast<TransactionKind>(transaction.kind);
+  return visit_body_type(kind, [&](auto type) {
+    return decode_body<typename decltype(type)::type>(transaction).has_value();
+  });
 }
 
 }  // namespace priora::registry::internal

@@ -81,6 +81,43 @@ TEST_CASE("mempool: admits a valid transaction once and refuses bad ones with th
   CHECK(mempool.size() == 1);
 }
 
+TEST_CASE("mempool: another office's gossip meets the form checks and leaves the rules to execution") {
+  World world;
+  Mempool mempool = world.pool();
+  const auto form = registry::Registry::AdmissionChecks::form;
+  auto refused_with = [&](const Transaction& transaction, bool signature_valid) {
+    auto result = mempool.add(transaction, signature_valid, form);
+    REQUIRE_FALSE(result.ok());
+    return result.error().message;
+  };
+  // The envelope and the body's form are checked as for a client.
+  CHECK_THAT(refused_with(world.filing(world.bob, 1), false), Catch::StartsWith("bad_signature"));
+  CHECK_THAT(refused_with(testing::open_patent(world.bob, 1, "KZ", "priora-other", 0), true),
+             Catch::StartsWith("wrong_chain"));
+  CHECK_THAT(refused_with(testing::admit_applicant(world.office, 2, key_named("carol").public_key(),
+                                                   world.chain_id),
+                          true),
+             Catch::StartsWith("nonce_replayed"));
+  Transaction garbled = world.filing(world.alice, 1);
+  garbled.body = Bytes{0x01, 0x02, 0x03};
+  garbled.sign_with(world.alice);
+  CHECK_THAT(refused_with(garbled, true), Catch::StartsWith("malformed_body: the body of file"));
+  Transaction unknown = world.filing(world.alice, 1);
+  unknown.kind = 99;
+  unknown.sign_with(world.alice);
+  CHECK_THAT(refused_with(unknown, true), Catch::StartsWith("unknown_kind"));
+  CHECK(mempool.size() == 0);
+
+  // A rule that reads the state (the signer must be an admitted party) is left to execution,
+  // which records the refusal in the transaction's receipt.
+  const Transaction stranger = world.filing(key_named("stranger"), 1);
+  CHECK_THAT(mempool.add(stranger, true).error().message, Catch::Contains("not_admitted"));
+  auto added = mempool.add(stranger, true, form);
+  REQUIRE(added.ok());
+  CHECK(*added == Admission::added);
+  CHECK(mempool.transactions_for_block(10, 1 << 20, {}) == std::vector<Transaction>{stranger});
+}
+
 TEST_CASE("mempool: full by count or by bytes refuses with mempool full and keeps what it holds") {
   World world;
   SECTION("count") {
