@@ -42,14 +42,22 @@ class EncodingError : public std::runtime_error {
 
 class Writer : public cereal::OutputArchive<Writer, cereal::AllowEmptyClassElision> {
  public:
-  Writer() : OutputArchive(this) {}
+  // Most values Priora encodes (transactions, receipts, records) fit in this many bytes: one
+  // allocation instead of one for each doubling. Results under half of it are copied out at
+  // their size, so that no value kept in memory holds more than twice its size, as with growth.
+  static constexpr std::size_t initial_capacity_bytes = 512;
+  static constexpr std::size_t copied_out_bytes_max = initial_capacity_bytes / 2;
+  Writer() : OutputArchive(this) { bytes_.reserve(initial_capacity_bytes); }
   void write_raw(const void* data, std::size_t size) {
     if (size == 0) return;
     const std::size_t offset = bytes_.size();
     bytes_.resize(offset + size);
     std::memcpy(bytes_.data() + offset, data, size);
   }
-  Bytes take() { return std::move(bytes_); }
+  Bytes take() {
+    if (bytes_.size() <= copied_out_bytes_max) return Bytes(bytes_.begin(), bytes_.end());
+    return std::move(bytes_);
+  }
 
  private:
   Bytes bytes_;
