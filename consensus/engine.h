@@ -179,7 +179,8 @@ class Engine {
   void try_propose();
   [[nodiscard]] bool chain_holds_uncommitted_transactions(const Hash& tip_id) const;
   std::set<Hash> uncommitted_transaction_ids(const Hash& tip_id) const;
-  Block build_block(const Block& parent);
+  // `excluded`: the transactions of the parent and its uncommitted ancestors.
+  Block build_block(const Block& parent, const std::set<Hash>& excluded);
   void local_timeout();
   // `data_id` is hash_of(vote.data).
   void add_vote(const Vote& vote, const Hash& data_id);

@@ -225,7 +225,7 @@ void Engine::try_propose() {
     return;
   }
   Proposal proposal;
-  proposal.block = build_block(parent->second);
+  proposal.block = build_block(parent->second, excluded);
   if (qc.vote.round + 1 != current_round_) proposal.timeout_certificate = safety_.highest_tc;
   if (highest_commit_certificate_ &&
       highest_commit_certificate_->vote.commit_height > qc.vote.commit_height)
@@ -247,10 +247,9 @@ void Engine::try_propose() {
   outputs_.messages.push_back({std::nullopt, std::move(proposal)});
 }
 
-Block Engine::build_block(const Block& parent) {
+Block Engine::build_block(const Block& parent, const std::set<Hash>& excluded) {
   Block block;
   block.parent_certificate = safety_.highest_qc;
-  const std::set<Hash> excluded = uncommitted_transaction_ids(parent.id());
   block.transactions = dependencies_.transactions.transactions_for_block(
       config_.block_transactions_max, config_.block_bytes_max - block_overhead_bytes_max, excluded);
   auto& header = block.header;

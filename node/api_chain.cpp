@@ -24,10 +24,10 @@ json event_json(const TransactionRecord& record) {
       record.height,          record.index,      receipt.time_ms,         receipt.signer,
       receipt.transaction_id, record.leaf_index, std::move(event).value()};
   json decoded = registry::to_json(entry);
-  return {{"type", decoded["type"]},
-          {"category", decoded["category"]},
+  return {{"type", std::move(decoded["type"])},
+          {"category", std::move(decoded["category"])},
           {"filing_number", entry.event.filing_number},
-          {"details", decoded["details"]}};
+          {"details", std::move(decoded["details"])}};
 }
 
 json header_json(const BlockHeader& header) {

@@ -55,9 +55,9 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
                           std::to_string(bytes_) + " bytes; retry later");
   }
   const std::uint64_t sequence = next_sequence_++;
-  entries_.emplace(id, Entry{transaction, encoded->size(), sequence});
-  arrival_.emplace(sequence, id);
-  nonces.emplace(transaction.nonce, id);
+  const auto position = entries_.emplace(id, Entry{transaction, encoded->size(), sequence}).first;
+  arrival_.emplace(sequence, position);
+  nonces.emplace(transaction.nonce, position);
   bytes_ += encoded->size();
   return Admission::added;
 }
@@ -79,17 +79,17 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
       next = std::max(next, used->second.next);
     const auto& nonces = by_signer_.at(signer);
     for (auto it = nonces.find(next); it != nonces.end() && it->first == next &&
-                                      excluded.contains(it->second);
+                                      excluded.contains(it->second->first);
          it = nonces.find(++next)) {
     }
     return expected.emplace(signer, next).first->second;
   };
   std::vector<Transaction> chosen;
   std::uint64_t bytes = 0;
-  for (const auto& [sequence, id] : arrival_) {
+  for (const auto& [sequence, position] : arrival_) {
     if (chosen.size() >= count_max) break;
+    const auto& [id, entry] = *position;
     if (excluded.contains(id)) continue;
-    const Entry& entry = entries_.at(id);
     std::uint64_t& next = next_for(entry.transaction.signer);
     if (entry.transaction.nonce != next || bytes + entry.bytes > bytes_max) continue;
     chosen.push_back(entry.transaction);
@@ -99,8 +99,8 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
     // the ancestors already carry are skipped over.
     const auto& nonces = by_signer_.at(entry.transaction.signer);
     for (auto it = nonces.find(next); it != nonces.end(); it = nonces.find(next)) {
-      if (!excluded.contains(it->second)) {
-        const Entry& following = entries_.at(it->second);
+      if (!excluded.contains(it->second->first)) {
+        const Entry& following = it->second->second;
         if (chosen.size() >= count_max || bytes + following.bytes > bytes_max) break;
         chosen.push_back(following.transaction);
         bytes += following.bytes;
@@ -179,7 +179,7 @@ void Mempool::remove_executed(const std::map<PublicKey, std::uint64_t>& next_non
     if (pending == by_signer_.end()) continue;
     std::vector<Hash> stale;
     for (auto it = pending->second.begin(); it != pending->second.end() && it->first < next; ++it)
-      stale.push_back(it->second);
+      stale.push_back(it->second->first);
     for (const Hash& id : stale) erase_locked(id);
   }
 }

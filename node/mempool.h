@@ -80,13 +80,16 @@ class Mempool final : public consensus::TransactionSource {
   std::vector<Transaction> select_locked(std::uint32_t count_max, std::uint64_t bytes_max,
                                          const std::set<Hash>& excluded) const;
 
+  using Entries = std::map<Hash, Entry>;
+
   const Store& store_;
   const registry::Registry& registry_;
   MempoolLimits limits_;
   mutable std::mutex mutex_;
-  std::map<Hash, Entry> entries_;
-  std::map<std::uint64_t, Hash> arrival_;  // sequence -> id
-  std::map<PublicKey, std::map<std::uint64_t, Hash>> by_signer_;  // signer -> nonce -> id
+  Entries entries_;
+  // The indexes point into entries_ (its iterators stay valid until that entry is erased).
+  std::map<std::uint64_t, Entries::const_iterator> arrival_;  // sequence -> entry
+  std::map<PublicKey, std::map<std::uint64_t, Entries::const_iterator>> by_signer_;  // nonce -> entry
   // Of blocks committed but not yet in the store: each signer's next nonce (exact once the block
   // is executed, before that the block's highest nonce + 1) and the transactions' ids.
   struct UsedNonces {
