@@ -105,4 +105,17 @@ void random_fill(std::span<std::uint8_t> out) {
   randombytes_buf(out.data(), out.size());
 }
 
+std::uint64_t keyed_short_hash(ByteView data) {
+  static const auto key = [] {
+    std::array<std::uint8_t, crypto_shorthash_KEYBYTES> drawn{};
+    random_fill(drawn);
+    return drawn;
+  }();
+  std::array<std::uint8_t, crypto_shorthash_BYTES> out{};
+  crypto_shorthash(out.data(), data.data(), data.size(), key.data());
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) value |= std::uint64_t{out[i]} << (8 * i);
+  return value;
+}
+
 }  // namespace priora

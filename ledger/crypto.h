@@ -86,4 +86,15 @@ Bytes seal(const SealingPublicKey& recipient, ByteView plaintext);
 // Cryptographically random bytes.
 void random_fill(std::span<std::uint8_t> out);
 
+// SipHash-2-4 (crypto_shorthash) of `data` under a key drawn at random once per process: a hash
+// for unordered containers of keys and ids that no one can choose to fall into one bucket.
+std::uint64_t keyed_short_hash(ByteView data);
+
+struct KeyedHash {
+  template <std::size_t N>
+  std::size_t operator()(const FixedBytes<N>& value) const {
+    return static_cast<std::size_t>(keyed_short_hash(value.view()));
+  }
+};
+
 }  // namespace priora

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace priora::node {
 
@@ -66,10 +68,11 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
                                                 const std::set<Hash>& excluded) const {
   auto read = store_.read();
   if (!read.ok()) return {};
+  // The scan below visits every pending transaction: hashed lookups keep each visit short.
+  const std::unordered_set<Hash, KeyedHash> excluded_ids(excluded.begin(), excluded.end());
   // Per signer: the next nonce a block may carry, past those committed or already chosen or
   // sitting in the uncommitted ancestors (`excluded`).
-  std::map<PublicKey, std::uint64_t> expected;
-  std::set<Hash> chosen_ids;
+  std::unordered_map<PublicKey, std::uint64_t, KeyedHash> expected;
   auto next_for = [&](const PublicKey& signer) -> std::uint64_t& {
     auto found = expected.find(signer);
     if (found != expected.end()) return found->second;
@@ -79,7 +82,7 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
       next = std::max(next, used->second.next);
     const auto& nonces = by_signer_.at(signer);
     for (auto it = nonces.find(next); it != nonces.end() && it->first == next &&
-                                      excluded.contains(it->second->first);
+                                      excluded_ids.contains(it->second->first);
          it = nonces.find(++next)) {
     }
     return expected.emplace(signer, next).first->second;
@@ -89,7 +92,7 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
   for (const auto& [sequence, position] : arrival_) {
     if (chosen.size() >= count_max) break;
     const auto& [id, entry] = *position;
-    if (excluded.contains(id)) continue;
+    if (excluded_ids.contains(id)) continue;
     std::uint64_t& next = next_for(entry.transaction.signer);
     if (entry.transaction.nonce != next || bytes + entry.bytes > bytes_max) continue;
     chosen.push_back(entry.transaction);
@@ -99,7 +102,7 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
     // the ancestors already carry are skipped over.
     const auto& nonces = by_signer_.at(entry.transaction.signer);
     for (auto it = nonces.find(next); it != nonces.end(); it = nonces.find(next)) {
-      if (!excluded.contains(it->second->first)) {
+      if (!excluded_ids.contains(it->second->first)) {
         const Entry& following = it->second->second;
         if (chosen.size() >= count_max || bytes + following.bytes > bytes_max) break;
         chosen.push_back(following.transaction);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ledger/hash.h"
+#include "ledger/crypto.h"
 #include "ledger/hash_internal.h"
 
 using namespace priora;
@@ -95,4 +96,12 @@ TEST_CASE("a hasher starts over after finish") {
     CHECK(hasher.update(std::string_view("abc")).finish().hex() ==
           "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   }
+}
+
+TEST_CASE("the keyed short hash is stable in a process and tells inputs apart") {
+  const Hash a = sha256(as_bytes(std::string_view("a")));
+  const Hash b = sha256(as_bytes(std::string_view("b")));
+  CHECK(KeyedHash{}(a) == KeyedHash{}(a));
+  CHECK(KeyedHash{}(a) != KeyedHash{}(b));
+  CHECK(keyed_short_hash(a.view()) == KeyedHash{}(a));
 }
