@@ -257,8 +257,6 @@ Status Registry::check_transaction(const Transaction& transaction, bool signatur
                                    AdmissionChecks checks) const {
   auto read = store_.read();
   PRIORA_TRY(read);
-  auto meta = internal::read_meta(*read, *databases_);
-  PRIORA_TRY(meta);
   auto envelope = check_envelope(config_, *read, (*databases_)[Table::nonces], transaction,
                                  signature_valid);
   PRIORA_TRY(envelope);
@@ -277,6 +275,8 @@ Status Registry::check_transaction(const Transaction& transaction, bool signatur
                             " does not decode");
     return {};
   }
+  auto meta = internal::read_meta(*read, *databases_);
+  PRIORA_TRY(meta);
   internal::RuleContext context{config_,
                                 *databases_,
                                 *read,
