@@ -41,6 +41,29 @@ struct World {
   Mempool pool(MempoolLimits limits = {}) { return Mempool(chain->store(), chain->registry(), limits); }
 };
 
+using Checks = registry::Registry::AdmissionChecks;
+
+// The message of the refusal that `mempool` must give.
+std::string refusal(Mempool& mempool, const Transaction& transaction, bool signature_valid,
+                    Checks checks) {
+  auto result = mempool.add(transaction, signature_valid, checks);
+  REQUIRE_FALSE(result.ok());
+  return result.error().message;
+}
+
+// The envelope's refusals, the same for a client's transaction and for gossip.
+void check_envelope_refusals(World& world, Mempool& mempool, Checks checks) {
+  CHECK_THAT(refusal(mempool, world.filing(world.bob, 1), false, checks),
+             Catch::StartsWith("bad_signature"));
+  CHECK_THAT(refusal(mempool, testing::open_patent(world.bob, 1, "KZ", "priora-other", 0), true,
+                     checks),
+             Catch::StartsWith("wrong_chain"));
+  // The office's nonces 1 and 2 were used by the admissions.
+  const Transaction replay = testing::admit_applicant(world.office, 2,
+                                                      key_named("carol").public_key(), world.chain_id);
+  CHECK_THAT(refusal(mempool, replay, true, checks), Catch::StartsWith("nonce_replayed"));
+}
+
 std::vector<std::uint64_t> nonces_of(const std::vector<Transaction>& transactions) {
   std::vector<std::uint64_t> nonces;
   for (const auto& transaction : transactions) nonces.push_back(transaction.nonce);
@@ -61,58 +84,37 @@ TEST_CASE("mempool: admits a valid transaction once and refuses bad ones with th
   CHECK(*again == Admission::duplicate);
   CHECK(mempool.size() == 1);
 
-  auto refused_with = [&](const Transaction& transaction, bool signature_valid) {
-    auto result = mempool.add(transaction, signature_valid);
-    REQUIRE_FALSE(result.ok());
-    return result.error().message;
-  };
-  CHECK_THAT(refused_with(world.filing(world.bob, 1), false), Catch::StartsWith("bad_signature"));
-  CHECK_THAT(refused_with(testing::open_patent(world.bob, 1, "KZ", "priora-other", 0), true),
-             Catch::StartsWith("wrong_chain"));
-  // The office's nonces 1 and 2 were used by the admissions.
-  CHECK_THAT(refused_with(testing::admit_applicant(world.office, 2, key_named("carol").public_key(),
-                                                   world.chain_id),
-                          true),
-             Catch::StartsWith("nonce_replayed"));
+  check_envelope_refusals(world, mempool, Checks::all);
   // Another transaction with a nonce already pending for this signer.
-  CHECK_THAT(refused_with(world.filing(world.alice, 1, 99), true), Catch::Contains("already pending"));
+  CHECK_THAT(refusal(mempool, world.filing(world.alice, 1, 99), true, Checks::all),
+             Catch::Contains("already pending"));
   // A party the registry never admitted.
-  CHECK_THAT(refused_with(world.filing(key_named("stranger"), 1), true), Catch::Contains("not_admitted"));
+  CHECK_THAT(refusal(mempool, world.filing(key_named("stranger"), 1), true, Checks::all),
+             Catch::Contains("not_admitted"));
   CHECK(mempool.size() == 1);
 }
 
 TEST_CASE("mempool: another office's gossip meets the form checks and leaves the rules to execution") {
   World world;
   Mempool mempool = world.pool();
-  const auto form = registry::Registry::AdmissionChecks::form;
-  auto refused_with = [&](const Transaction& transaction, bool signature_valid) {
-    auto result = mempool.add(transaction, signature_valid, form);
-    REQUIRE_FALSE(result.ok());
-    return result.error().message;
-  };
   // The envelope and the body's form are checked as for a client.
-  CHECK_THAT(refused_with(world.filing(world.bob, 1), false), Catch::StartsWith("bad_signature"));
-  CHECK_THAT(refused_with(testing::open_patent(world.bob, 1, "KZ", "priora-other", 0), true),
-             Catch::StartsWith("wrong_chain"));
-  CHECK_THAT(refused_with(testing::admit_applicant(world.office, 2, key_named("carol").public_key(),
-                                                   world.chain_id),
-                          true),
-             Catch::StartsWith("nonce_replayed"));
+  check_envelope_refusals(world, mempool, Checks::form);
   Transaction garbled = world.filing(world.alice, 1);
   garbled.body = Bytes{0x01, 0x02, 0x03};
   garbled.sign_with(world.alice);
-  CHECK_THAT(refused_with(garbled, true), Catch::StartsWith("malformed_body: the body of file"));
+  CHECK_THAT(refusal(mempool, garbled, true, Checks::form),
+             Catch::StartsWith("malformed_body: the body of file"));
   Transaction unknown = world.filing(world.alice, 1);
   unknown.kind = 99;
   unknown.sign_with(world.alice);
-  CHECK_THAT(refused_with(unknown, true), Catch::StartsWith("unknown_kind"));
+  CHECK_THAT(refusal(mempool, unknown, true, Checks::form), Catch::StartsWith("unknown_kind"));
   CHECK(mempool.size() == 0);
 
   // A rule that reads the state (the signer must be an admitted party) is left to execution,
   // which records the refusal in the transaction's receipt.
   const Transaction stranger = world.filing(key_named("stranger"), 1);
   CHECK_THAT(mempool.add(stranger, true).error().message, Catch::Contains("not_admitted"));
-  auto added = mempool.add(stranger, true, form);
+  auto added = mempool.add(stranger, true, Checks::form);
   REQUIRE(added.ok());
   CHECK(*added == Admission::added);
   CHECK(mempool.transactions_for_block(10, 1 << 20, {}) == std::vector<Transaction>{stranger});
