@@ -14,9 +14,8 @@
 namespace priora {
 namespace {
 
-constexpr std::array<std::uint32_t, 8> initial_state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-                                                        0xa54ff53a, 0x510e527f, 0x9b05688c,
-                                                        0x1f83d9ab, 0x5be0cd19};
+constexpr std::array<std::uint32_t, 8> initial_state = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
 alignas(16) constexpr std::uint32_t round_constants[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -102,11 +101,12 @@ bool has_sha_extensions() {
 
 // The state is kept as two registers, ABEF and CDGH (lane 3 first), the layout SHA256RNDS2 works
 // on; each step of the loop runs four rounds and extends the message schedule by four words.
-__attribute__((target("sha,ssse3,sse4.1"))) void compress_sha_extensions(
-    std::uint32_t* state, const std::uint8_t* data, std::size_t blocks) {
+__attribute__((target("sha,ssse3,sse4.1"))) void compress_sha_extensions(std::uint32_t* state,
+                                                                         const std::uint8_t* data,
+                                                                         std::size_t blocks) {
   const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
-  const __m128i dcba = _mm_shuffle_epi32(
-      _mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);  // CDAB
+  const __m128i dcba =
+      _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);  // CDAB
   const __m128i efgh = _mm_shuffle_epi32(
       _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);  // EFGH
   __m128i abef = _mm_alignr_epi8(dcba, efgh, 8);
@@ -123,9 +123,8 @@ __attribute__((target("sha,ssse3,sse4.1"))) void compress_sha_extensions(
       } else {
         const __m128i& previous = words[(step + 3) % 4];
         const __m128i& before_previous = words[(step + 2) % 4];
-        const __m128i partial =
-            _mm_add_epi32(_mm_sha256msg1_epu32(current, words[(step + 1) % 4]),
-                          _mm_alignr_epi8(previous, before_previous, 4));
+        const __m128i partial = _mm_add_epi32(_mm_sha256msg1_epu32(current, words[(step + 1) % 4]),
+                                              _mm_alignr_epi8(previous, before_previous, 4));
         current = _mm_sha256msg2_epu32(partial, previous);
       }
       __m128i message = _mm_add_epi32(
@@ -145,7 +144,9 @@ __attribute__((target("sha,ssse3,sse4.1"))) void compress_sha_extensions(
 
 #else
 
-bool has_sha_extensions() { return false; }
+bool has_sha_extensions() {
+  return false;
+}
 
 void compress_sha_extensions(std::uint32_t*, const std::uint8_t*, std::size_t) {
   PRIORA_ASSERT_MSG(false, "SHA extensions exist on x86-64 only");
@@ -161,7 +162,9 @@ Sha256::Compress best_compress() {
 
 }  // namespace hash_internal
 
-Hash sha256(ByteView data) { return Sha256().update(data).finish(); }
+Hash sha256(ByteView data) {
+  return Sha256().update(data).finish();
+}
 
 Sha256::Sha256() : Sha256(hash_internal::best_compress()) {}
 

@@ -81,8 +81,8 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
     if (auto used = committed_nonces_.find(signer); used != committed_nonces_.end())
       next = std::max(next, used->second.next);
     const auto& nonces = by_signer_.at(signer);
-    for (auto it = nonces.find(next); it != nonces.end() && it->first == next &&
-                                      excluded_ids.contains(it->second->first);
+    for (auto it = nonces.find(next);
+         it != nonces.end() && it->first == next && excluded_ids.contains(it->second->first);
          it = nonces.find(++next)) {
     }
     return expected.emplace(signer, next).first->second;

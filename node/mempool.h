@@ -2,9 +2,9 @@
 //
 // A transaction enters only after the envelope checks (size, chain id, a valid signature, a
 // nonce not yet used) and the registry's checks against the committed state (for gossip from
-// another office, the body's form: see add()); a duplicate is
-// reported as such and changes nothing. The pool is bounded by count and by bytes: past either
-// limit a new transaction is refused with "mempool full" (ErrorKind::unavailable), never grown.
+// another office, the body's form: see add()); a duplicate is reported as such and changes
+// nothing. The pool is bounded by count and by bytes: past either limit a new transaction is
+// refused with "mempool full" (ErrorKind::unavailable), never grown.
 // Blocks take transactions in arrival order, each signer's in nonce order without gaps, so a
 // client may submit several transactions of one key before the first commits. Committed
 // transactions leave the pool, and so do those whose nonce a commit used up.
@@ -87,9 +87,10 @@ class Mempool final : public consensus::TransactionSource {
   MempoolLimits limits_;
   mutable std::mutex mutex_;
   Entries entries_;
-  // The indexes point into entries_ (its iterators stay valid until that entry is erased).
-  std::map<std::uint64_t, Entries::const_iterator> arrival_;  // sequence -> entry
-  std::map<PublicKey, std::map<std::uint64_t, Entries::const_iterator>> by_signer_;  // nonce -> entry
+  // The indexes point into entries_ (its iterators stay valid until that entry is erased):
+  // sequence -> entry, and signer -> nonce -> entry.
+  std::map<std::uint64_t, Entries::const_iterator> arrival_;
+  std::map<PublicKey, std::map<std::uint64_t, Entries::const_iterator>> by_signer_;
   // Of blocks committed but not yet in the store: each signer's next nonce (exact once the block
   // is executed, before that the block's highest nonce + 1) and the transactions' ids.
   struct UsedNonces {

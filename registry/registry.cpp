@@ -253,6 +253,17 @@ Status Registry::check_transaction(const Transaction& transaction) const {
   return check_transaction(transaction, transaction.signature_valid());
 }
 
+namespace {
+
+// A plan's refusal as the mempool reports it: "<reason_code_name>: <reason>".
+Status refusal_of(const internal::Plan& plan) {
+  if (plan.succeeded()) return {};
+  return make_error(ErrorKind::refused,
+                    std::string(reason_code_name(plan.code)) + ": " + plan.reason);
+}
+
+}  // namespace
+
 Status Registry::check_transaction(const Transaction& transaction, bool signature_valid,
                                    AdmissionChecks checks) const {
   auto read = store_.read();
@@ -266,15 +277,7 @@ Status Registry::check_transaction(const Transaction& transaction, bool signatur
                       std::string(reason_code_name(envelope->first)) + ": " + envelope->second);
   if (transaction.kind >= transaction_kind_count)
     return make_error(ErrorKind::refused, "unknown_kind: " + std::to_string(transaction.kind));
-  if (checks == AdmissionChecks::form) {
-    if (!internal::body_decodes(transaction))
-      return make_error(ErrorKind::refused,
-                        std::string(reason_code_name(ReasonCode::malformed_body)) + ": the body of " +
-                            std::string(transaction_kind_name(
-                                static_cast<TransactionKind>(transaction.kind))) +
-                            " does not decode");
-    return {};
-  }
+  if (checks == AdmissionChecks::form) return refusal_of(internal::check_form(transaction));
   auto meta = internal::read_meta(*read, *databases_);
   PRIORA_TRY(meta);
   internal::RuleContext context{config_,
@@ -287,10 +290,7 @@ Status Registry::check_transaction(const Transaction& transaction, bool signatur
                                 transaction};
   auto plan = internal::evaluate(context);
   PRIORA_TRY(plan);
-  if (!plan->succeeded())
-    return make_error(ErrorKind::refused,
-                      std::string(reason_code_name(plan->code)) + ": " + plan->reason);
-  return {};
+  return refusal_of(*plan);
 }
 
 Result<ExecutedState> Registry::executed_state(const ReadTransaction& read) const {

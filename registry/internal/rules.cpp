@@ -200,38 +200,48 @@ Plan malformed(const Transaction& transaction) {
                  "the body of " + std::string(transaction_kind_name(kind)) + " does not decode");
 }
 
-}  // namespace
-
-namespace {
-
 // Calls `visit` with the body type of `kind` (as std::type_identity<Body>): the one place that
 // says which body each kind carries.
 template <class Visit>
 auto visit_body_type(TransactionKind kind, Visit&& visit) {
   switch (kind) {
-    case TransactionKind::admit_party: return visit(std::type_identity<AdmitPartyBody>{});
+    case TransactionKind::admit_party:
+      return visit(std::type_identity<AdmitPartyBody>{});
     case TransactionKind::authorise_attorney:
       return visit(std::type_identity<AuthoriseAttorneyBody>{});
-    case TransactionKind::file: return visit(std::type_identity<FileBody>{});
-    case TransactionKind::reveal: return visit(std::type_identity<RevealBody>{});
-    case TransactionKind::grant: return visit(std::type_identity<GrantBody>{});
-    case TransactionKind::assign: return visit(std::type_identity<AssignBody>{});
-    case TransactionKind::license: return visit(std::type_identity<LicenseBody>{});
-    case TransactionKind::correct: return visit(std::type_identity<CorrectBody>{});
-    default: return visit(std::type_identity<FilingActionBody>{});
+    case TransactionKind::file:
+      return visit(std::type_identity<FileBody>{});
+    case TransactionKind::reveal:
+      return visit(std::type_identity<RevealBody>{});
+    case TransactionKind::grant:
+      return visit(std::type_identity<GrantBody>{});
+    case TransactionKind::assign:
+      return visit(std::type_identity<AssignBody>{});
+    case TransactionKind::license:
+      return visit(std::type_identity<LicenseBody>{});
+    case TransactionKind::correct:
+      return visit(std::type_identity<CorrectBody>{});
+    default:
+      return visit(std::type_identity<FilingActionBody>{});
   }
 }
 
 // The rule of a body that names a filing, on that filing's state.
 template <class Body>
-Result<Plan> evaluate_on(const RuleContext& context, TransactionKind kind,
-                         const FilingState& state, const Body& body) {
-  if constexpr (std::is_same_v<Body, RevealBody>) return evaluate_reveal(context, state, body);
-  else if constexpr (std::is_same_v<Body, GrantBody>) return evaluate_grant(context, state, body);
-  else if constexpr (std::is_same_v<Body, AssignBody>) return evaluate_assign(context, state, body);
-  else if constexpr (std::is_same_v<Body, LicenseBody>) return evaluate_license(context, state, body);
-  else if constexpr (std::is_same_v<Body, CorrectBody>) return evaluate_correct(context, state, body);
-  else return evaluate_action(context, kind, state, body);
+Result<Plan> evaluate_on(const RuleContext& context, TransactionKind kind, const FilingState& state,
+                         const Body& body) {
+  if constexpr (std::is_same_v<Body, RevealBody>)
+    return evaluate_reveal(context, state, body);
+  else if constexpr (std::is_same_v<Body, GrantBody>)
+    return evaluate_grant(context, state, body);
+  else if constexpr (std::is_same_v<Body, AssignBody>)
+    return evaluate_assign(context, state, body);
+  else if constexpr (std::is_same_v<Body, LicenseBody>)
+    return evaluate_license(context, state, body);
+  else if constexpr (std::is_same_v<Body, CorrectBody>)
+    return evaluate_correct(context, state, body);
+  else
+    return evaluate_action(context, kind, state, body);
 }
 
 template <class Body>
@@ -263,11 +273,12 @@ Result<Plan> evaluate(const RuleContext& context) {
   });
 }
 
-bool body_decodes(const Transaction& transaction) {
+Plan check_form(const Transaction& transaction) {
   PRIORA_ASSERT(transaction.kind < transaction_kind_count);
   const auto kind = static_cast<TransactionKind>(transaction.kind);
   return visit_body_type(kind, [&](auto type) {
-    return decode_body<typename decltype(type)::type>(transaction).has_value();
+    return decode_body<typename decltype(type)::type>(transaction) ? Plan{}
+                                                                   : malformed(transaction);
   });
 }
 

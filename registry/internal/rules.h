@@ -34,8 +34,9 @@ struct Plan {
 
 // The rules of the transaction's kind, after the envelope checks. Errors are store failures only.
 Result<Plan> evaluate(const RuleContext& context);
-// Whether the transaction's body decodes as its kind's body (the checks that read no state).
-bool body_decodes(const Transaction& transaction);
+// The checks that read no state: a plan that succeeds (and does nothing) if the body decodes
+// as its kind's body, the malformed_body refusal if not.
+Plan check_form(const Transaction& transaction);
 
 // Writes a successful plan: party, authorisation, or the filing with its indexes, deadline and
 // history entry.

@@ -7,8 +7,8 @@
 #include <random>
 #include <string>
 
-#include "ledger/hash.h"
 #include "ledger/crypto.h"
+#include "ledger/hash.h"
 #include "ledger/hash_internal.h"
 
 using namespace priora;

@@ -55,12 +55,12 @@ std::string refusal(Mempool& mempool, const Transaction& transaction, bool signa
 void check_envelope_refusals(World& world, Mempool& mempool, Checks checks) {
   CHECK_THAT(refusal(mempool, world.filing(world.bob, 1), false, checks),
              Catch::StartsWith("bad_signature"));
-  CHECK_THAT(refusal(mempool, testing::open_patent(world.bob, 1, "KZ", "priora-other", 0), true,
-                     checks),
-             Catch::StartsWith("wrong_chain"));
+  CHECK_THAT(
+      refusal(mempool, testing::open_patent(world.bob, 1, "KZ", "priora-other", 0), true, checks),
+      Catch::StartsWith("wrong_chain"));
   // The office's nonces 1 and 2 were used by the admissions.
-  const Transaction replay = testing::admit_applicant(world.office, 2,
-                                                      key_named("carol").public_key(), world.chain_id);
+  const Transaction replay =
+      testing::admit_applicant(world.office, 2, key_named("carol").public_key(), world.chain_id);
   CHECK_THAT(refusal(mempool, replay, true, checks), Catch::StartsWith("nonce_replayed"));
 }
 
@@ -94,7 +94,8 @@ TEST_CASE("mempool: admits a valid transaction once and refuses bad ones with th
   CHECK(mempool.size() == 1);
 }
 
-TEST_CASE("mempool: another office's gossip meets the form checks and leaves the rules to execution") {
+TEST_CASE(
+    "mempool: another office's gossip meets the form checks and leaves the rules to execution") {
   World world;
   Mempool mempool = world.pool();
   // The envelope and the body's form are checked as for a client.
