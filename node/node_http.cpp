@@ -109,7 +109,7 @@ std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>&
     if (from_client && !result.ok() && result.error().kind == ErrorKind::refused && valid[i] &&
         executor->stored_height() < executor->executed_height() &&
         executor->wait_stored(std::chrono::milliseconds(config.api.request_timeout_ms)).ok())
-      result = mempool->add(transactions[i], valid[i]);
+      result = mempool->add(transactions[i], valid[i], checks);
     results.push_back(std::move(result));
   }
   return results;
