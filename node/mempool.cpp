@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 
 namespace priora::node {
@@ -57,7 +56,8 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
                           std::to_string(bytes_) + " bytes; retry later");
   }
   const std::uint64_t sequence = next_sequence_++;
-  const auto position = entries_.emplace(id, Entry{transaction, encoded->size(), sequence}).first;
+  const EntryPointer position =
+      &*entries_.emplace(id, Entry{transaction, encoded->size(), sequence}).first;
   arrival_.emplace(sequence, position);
   nonces.emplace(transaction.nonce, position);
   bytes_ += encoded->size();
@@ -127,6 +127,27 @@ bool Mempool::has_transactions(const std::set<Hash>& excluded) const {
   for (const auto& [id, entry] : entries_)
     if (!excluded.contains(id)) return true;
   return false;
+}
+
+std::optional<Result<Admission>> Mempool::settled(const Transaction& transaction) const {
+  auto replayed = [&](std::string detail) -> Result<Admission> {
+    return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
+                                              std::to_string(transaction.nonce) + std::move(detail));
+  };
+  const Hash id = transaction.id();
+  {
+    std::lock_guard lock(mutex_);
+    auto found = entries_.find(id);
+    if (found != entries_.end() && found->second.transaction.signature == transaction.signature)
+      return Admission::duplicate;
+    if (committed_ids_.contains(id)) return replayed(" is used by this very transaction, committed");
+  }
+  auto read = store_.read();
+  if (!read.ok()) return std::nullopt;
+  auto next = registry_.next_nonce(*read, transaction.signer);
+  if (next.ok() && transaction.nonce < *next)
+    return replayed(" is used; next is " + std::to_string(*next));
+  return std::nullopt;
 }
 
 bool Mempool::contains(const Hash& id) const {

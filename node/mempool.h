@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "consensus/interfaces.h"
 #include "registry/registry.h"
@@ -51,6 +52,13 @@ class Mempool final : public consensus::TransactionSource {
                                                   const std::set<Hash>& excluded) override;
   bool has_transactions(const std::set<Hash>& excluded) const override;
 
+  // What add() would answer for `transaction` whatever its signature, when that is known
+  // already: a duplicate of a pending transaction (the same id and signature, verified when it
+  // entered), or nonce_replayed for a nonce of a committed block, stored or not. nullopt when only
+  // the full checks can tell. A node asks before it verifies another office's gossip, so a
+  // transaction that reaches it again, or after its block, costs no second verification.
+  std::optional<Result<Admission>> settled(const Transaction& transaction) const;
+
   bool contains(const Hash& id) const;
   // True for a transaction of a block handed over (hand_over) that the store does not show yet.
   bool committed_not_stored(const Hash& id) const;
@@ -80,17 +88,19 @@ class Mempool final : public consensus::TransactionSource {
   std::vector<Transaction> select_locked(std::uint32_t count_max, std::uint64_t bytes_max,
                                          const std::set<Hash>& excluded) const;
 
-  using Entries = std::map<Hash, Entry>;
+  // Hashed by a keyed hash (ledger/crypto.h): no one can choose ids that share a bucket.
+  using Entries = std::unordered_map<Hash, Entry, KeyedHash>;
+  using EntryPointer = const Entries::value_type*;
 
   const Store& store_;
   const registry::Registry& registry_;
   MempoolLimits limits_;
   mutable std::mutex mutex_;
   Entries entries_;
-  // The indexes point into entries_ (its iterators stay valid until that entry is erased):
-  // sequence -> entry, and signer -> nonce -> entry.
-  std::map<std::uint64_t, Entries::const_iterator> arrival_;
-  std::map<PublicKey, std::map<std::uint64_t, Entries::const_iterator>> by_signer_;
+  // The indexes point into entries_ (an element stays where it is until it is erased, however
+  // the table grows): sequence -> entry, and signer -> nonce -> entry.
+  std::map<std::uint64_t, EntryPointer> arrival_;
+  std::unordered_map<PublicKey, std::map<std::uint64_t, EntryPointer>, KeyedHash> by_signer_;
   // Of blocks committed but not yet in the store: each signer's next nonce (exact once the block
   // is executed, before that the block's highest nonce + 1) and the transactions' ids.
   struct UsedNonces {
@@ -98,8 +108,8 @@ class Mempool final : public consensus::TransactionSource {
     std::uint64_t height = 0;
     bool executed = false;
   };
-  std::map<PublicKey, UsedNonces> committed_nonces_;
-  std::map<Hash, std::uint64_t> committed_ids_;  // id -> height
+  std::unordered_map<PublicKey, UsedNonces, KeyedHash> committed_nonces_;
+  std::unordered_map<Hash, std::uint64_t, KeyedHash> committed_ids_;  // id -> height
   std::uint64_t bytes_ = 0;
   std::uint64_t next_sequence_ = 0;
 };

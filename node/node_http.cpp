@@ -92,8 +92,14 @@ void answer_waiter(SubmitWaiter& waiter, bool timed_out) {
 
 std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>& transactions,
                                                   bool from_client) {
+  // Gossip repeats what this node may hold already, pending or committed (a block can commit
+  // before its transactions' gossip is read): those are answered before any signature check.
+  std::vector<std::optional<Result<Admission>>> settled(transactions.size());
   std::vector<const Transaction*> pointers;
-  for (const auto& transaction : transactions) pointers.push_back(&transaction);
+  for (std::size_t i = 0; i < transactions.size(); ++i) {
+    if (!from_client) settled[i] = mempool->settled(transactions[i]);
+    if (!settled[i]) pointers.push_back(&transactions[i]);
+  }
   const std::vector<bool> valid = verifiers->verify(pointers);
   std::vector<Result<Admission>> results;
   results.reserve(transactions.size());
@@ -101,15 +107,21 @@ std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>&
   // leader may propose what it likes anyway, so gossip skips the rules that read the state.
   const auto checks = from_client ? registry::Registry::AdmissionChecks::all
                                   : registry::Registry::AdmissionChecks::form;
+  std::size_t verified = 0;
   for (std::size_t i = 0; i < transactions.size(); ++i) {
-    auto result = mempool->add(transactions[i], valid[i], checks);
+    if (settled[i]) {
+      results.push_back(std::move(*settled[i]));
+      continue;
+    }
+    const bool signature_valid = valid[verified++];
+    auto result = mempool->add(transactions[i], signature_valid, checks);
     // The pool checks against the store, whose commit may still wait for blocks already
     // executed (executor.h): a refusal is confirmed against every executed block before it goes
     // out, so that a transaction may follow one whose commit its sender was just told of.
-    if (from_client && !result.ok() && result.error().kind == ErrorKind::refused && valid[i] &&
-        executor->stored_height() < executor->executed_height() &&
+    if (from_client && !result.ok() && result.error().kind == ErrorKind::refused &&
+        signature_valid && executor->stored_height() < executor->executed_height() &&
         executor->wait_stored(std::chrono::milliseconds(config.api.request_timeout_ms)).ok())
-      result = mempool->add(transactions[i], valid[i], checks);
+      result = mempool->add(transactions[i], signature_valid, checks);
     results.push_back(std::move(result));
   }
   return results;

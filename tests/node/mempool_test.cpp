@@ -225,3 +225,42 @@ TEST_CASE("mempool: a block committed but not yet in the store is neither propos
   CHECK(nonces_of(mempool.transactions_for_block(100, 1 << 20, {})) == std::vector<std::uint64_t>{2, 3});
   CHECK(mempool.size() == 2);
 }
+
+TEST_CASE("mempool: a repeat or a used nonce is settled before any signature check") {
+  World world;
+  Mempool mempool = world.pool();
+  const Transaction a1 = world.filing(world.alice, 1), a2 = world.filing(world.alice, 2);
+  Transaction forged_a1 = a1;
+  forged_a1.signature.bytes[0] ^= 1;
+  auto reason = [&](const Transaction& transaction) {
+    auto settled = mempool.settled(transaction);
+    REQUIRE(settled.has_value());
+    REQUIRE_FALSE(settled->ok());
+    CHECK(settled->error().kind == ErrorKind::refused);
+    return settled->error().message;
+  };
+
+  // Unknown: only the full checks can tell.
+  CHECK_FALSE(mempool.settled(a1).has_value());
+  // Pending: the very same transaction is a duplicate; another signature must be checked.
+  REQUIRE(mempool.add(a1, true).ok());
+  auto repeat = mempool.settled(a1);
+  REQUIRE(repeat.has_value());
+  REQUIRE(repeat->ok());
+  CHECK(**repeat == Admission::duplicate);
+  CHECK_FALSE(mempool.settled(forged_a1).has_value());
+
+  // Committed, not stored: nonce 1 is used, whatever the signature.
+  Block block;
+  block.transactions = {a1};
+  mempool.hand_over(block, 7);
+  CHECK_THAT(reason(a1), Catch::StartsWith("nonce_replayed"));
+  CHECK_THAT(reason(forged_a1), Catch::StartsWith("nonce_replayed"));
+
+  // Stored: the registry's nonce settles it; the next nonce is still open.
+  world.commit(block.transactions);
+  mempool.forget_committed_up_to(7);
+  CHECK_THAT(reason(a1), Catch::StartsWith("nonce_replayed: nonce 1 is used; next is 2"));
+  CHECK_FALSE(mempool.settled(a2).has_value());
+  CHECK(mempool.size() == 0);
+}
