@@ -13,21 +13,17 @@ std::string_view receipt_kind_name(std::uint16_t kind) {
   return registry::transaction_kind_name(static_cast<registry::TransactionKind>(kind));
 }
 
-// The receipt's event as the filing history shows it (registry::to_json(HistoryEntry)); null for
-// a failed transaction, whose receipt records no event.
-json event_json(const TransactionRecord& record) {
-  const Receipt& receipt = record.receipt;
+// The receipt's event as the filing history shows it (registry::to_json(HistoryEntry)), without
+// the fields the record carries already; null for a failed transaction, whose receipt records no
+// event.
+json event_json(const Receipt& receipt) {
   if (receipt.event.empty()) return nullptr;
   auto event = decode<registry::RegistryEvent>(receipt.event);
   if (!event.ok()) return {{"undecodable", true}};
-  const registry::HistoryEntry entry{
-      record.height,          record.index,      receipt.time_ms,         receipt.signer,
-      receipt.transaction_id, record.leaf_index, std::move(event).value()};
-  json decoded = registry::to_json(entry);
-  return {{"type", std::move(decoded["type"])},
-          {"category", std::move(decoded["category"])},
-          {"filing_number", entry.event.filing_number},
-          {"details", std::move(decoded["details"])}};
+  return {{"type", registry::event_type_name(event->type)},
+          {"category", registry::event_category_name(event->category)},
+          {"filing_number", event->filing_number},
+          {"details", registry::event_details_to_json(*event)}};
 }
 
 json header_json(const BlockHeader& header) {
@@ -53,7 +49,7 @@ json to_json(const TransactionRecord& record) {
           {"result_code", receipt.result_code},
           {"reason", receipt.reason},
           {"filing_number", receipt.filing_number},
-          {"event", event_json(record)}};
+          {"event", event_json(receipt)}};
 }
 
 namespace api_internal {

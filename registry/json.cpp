@@ -101,6 +101,8 @@ json to_json(const HistoryEntry& entry) {
           {"details", internal::details_to_json(entry.event)}};
 }
 
+json event_details_to_json(const RegistryEvent& event) { return internal::details_to_json(event); }
+
 json to_json(const FilingRecord& record) {
   json history = json::array();
   for (const auto& entry : record.history) history.push_back(to_json(entry));

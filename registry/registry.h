@@ -265,6 +265,8 @@ nlohmann::json to_json(const FilingContent& content);
 nlohmann::json to_json(const Party& party);
 nlohmann::json to_json(const FilingState& state);
 nlohmann::json to_json(const HistoryEntry& entry);  // Decodes the event's details.
+// The event's details alone, decoded as in to_json(HistoryEntry).
+nlohmann::json event_details_to_json(const RegistryEvent& event);
 nlohmann::json to_json(const FilingRecord& record);
 nlohmann::json to_json(const FilingAsOf& as_of);
 nlohmann::json to_json(const SearchPage& page);
