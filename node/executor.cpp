@@ -1,6 +1,8 @@
 // Execution of committed blocks; see executor.h.
 #include "node/executor.h"
 
+#include <algorithm>
+
 #include "ledger/assert.h"
 #include "node/thread_name.h"
 
@@ -175,6 +177,8 @@ Status Executor::execute_one(WriteTransaction& write, Job& job) {
   executed_height_ = height;
   job.executed = true;
   committed_transactions_ += block.transactions.size();
+  signatures_verified_ += static_cast<std::uint64_t>(
+      std::count(job.verified.begin(), job.verified.end(), false));
   if (listeners_.executed) listeners_.executed();
   if (listeners_.block_executed) {
     CommittedBlockEvent event{block, {}, job.result.state};

@@ -98,6 +98,8 @@ class Executor final : public consensus::CommitTarget {
   // when nothing calls commit() any more.
   [[nodiscard]] Status wait_durable();
   std::uint64_t committed_transactions() const { return committed_transactions_.load(); }
+  // Signatures of committed transactions checked here, because the mempool had not checked them.
+  std::uint64_t signatures_verified() const { return signatures_verified_.load(); }
 
  private:
   struct Job {
@@ -138,6 +140,7 @@ class Executor final : public consensus::CommitTarget {
   std::atomic<std::uint64_t> stored_height_{0};
   std::atomic<std::uint64_t> durable_height_{0};
   std::atomic<std::uint64_t> committed_transactions_{0};
+  std::atomic<std::uint64_t> signatures_verified_{0};
 
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;

@@ -101,6 +101,11 @@ std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>&
     if (!settled[i]) pointers.push_back(&transactions[i]);
   }
   const std::vector<bool> valid = verifiers->verify(pointers);
+  {
+    std::lock_guard lock(status_mutex);
+    status.signatures_verified_at_admission += pointers.size();
+    status.gossip_settled += transactions.size() - pointers.size();
+  }
   std::vector<Result<Admission>> results;
   results.reserve(transactions.size());
   // Another office ran every rule on its client's transaction; execution runs them again, and a

@@ -101,6 +101,16 @@ http::Response Node::Impl::metrics_response() {
       << "priora_round_duration_seconds_count " << snapshot.rounds_total << '\n';
   metric(out, "priora_committed_transactions_total", "counter", "Transactions committed.",
          static_cast<double>(executor->committed_transactions()));
+  out << "# HELP priora_signatures_verified_total Transaction signatures checked, at admission "
+         "or, for a transaction the mempool had not checked, at execution.\n"
+      << "# TYPE priora_signatures_verified_total counter\n"
+      << "priora_signatures_verified_total{stage=\"admission\"} "
+      << snapshot.signatures_verified_at_admission << '\n'
+      << "priora_signatures_verified_total{stage=\"execution\"} "
+      << executor->signatures_verified() << '\n';
+  metric(out, "priora_gossip_settled_total", "counter",
+         "Gossiped transactions answered without a signature check: pending or committed here.",
+         static_cast<double>(snapshot.gossip_settled));
   metric(out, "priora_mempool_transactions", "gauge", "Transactions in the mempool.",
          static_cast<double>(mempool->size()));
   metric(out, "priora_mempool_bytes", "gauge", "Bytes in the mempool.",

@@ -73,18 +73,39 @@ struct Outcome {
   std::exit(1);
 }
 
-// What one node's /v1/status counts, at one end of the offered window.
+// What one node's /v1/status and /metrics count, at one end of the offered window.
 struct Progress {
   std::uint64_t transactions = 0;
   std::uint64_t height = 0;
   std::uint64_t round = 0;
+  std::uint64_t signatures = 0;  // Transaction signatures checked, at admission and execution.
+  std::uint64_t settled = 0;     // Gossip answered without a check.
 };
+
+// The sum of a /metrics counter's lines: `name` followed by its labels, if any.
+std::uint64_t counter(const testing::LocalNetwork& network, std::size_t office,
+                      const std::string& name) {
+  auto metrics = network.get(office, "/metrics");
+  if (!metrics || metrics->status != 200) fail("node " + std::to_string(office) + " has no metrics");
+  const std::string& text = metrics->body;
+  std::uint64_t total = 0;
+  for (auto at = text.find("\n" + name); at != std::string::npos; at = text.find("\n" + name, at + 1)) {
+    const auto value = text.find(' ', at + 1);
+    const auto end = text.find('\n', at + 1);
+    const std::string series = text.substr(at + 1, value - at - 1);
+    if (series != name && !series.starts_with(name + "{")) continue;
+    total += std::stoull(text.substr(value + 1, end - value - 1));
+  }
+  return total;
+}
 
 Progress progress(const testing::LocalNetwork& network, std::size_t office) {
   auto status = network.status(office);
   if (!status) fail("node " + std::to_string(office) + " does not answer");
   return {(*status)["committed_transactions"].get<std::uint64_t>(),
-          (*status)["height"].get<std::uint64_t>(), (*status)["round"].get<std::uint64_t>()};
+          (*status)["height"].get<std::uint64_t>(), (*status)["round"].get<std::uint64_t>(),
+          counter(network, office, "priora_signatures_verified_total"),
+          counter(network, office, "priora_gossip_settled_total")};
 }
 
 // Whether the flush-delay library is loaded in every node (--flush-delay-us).
@@ -326,7 +347,8 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_until(window_start + std::chrono::duration<double>(options.seconds));
       const Progress after = progress(network, 0);
       in_window = {after.transactions - before.transactions, after.height - before.height,
-                   after.round - before.round};
+                   after.round - before.round, after.signatures - before.signatures,
+                   after.settled - before.settled};
     });
     offer(network, std::move(batches), options.senders, outcome);
     window.join();
@@ -348,6 +370,13 @@ int main(int argc, char** argv) {
                 static_cast<double>(in_window.round) / options.seconds,
                 options.seconds * 1000 / static_cast<double>(in_window.round),
                 static_cast<double>(in_window.transactions) / static_cast<double>(in_window.height));
+  if (in_window.transactions > 0)
+    std::printf("node 0, a committed transaction: %.2f signature checks, %.2f gossip settled "
+                "without one\n",
+                static_cast<double>(in_window.signatures) /
+                    static_cast<double>(in_window.transactions),
+                static_cast<double>(in_window.settled) /
+                    static_cast<double>(in_window.transactions));
   if (outcome.latencies_ms.empty()) fail("nothing committed");
   std::printf("commit latency: p50 %.1f ms, p99 %.1f ms (%zu transactions)\n",
               bench::percentile(outcome.latencies_ms, 0.50),

@@ -64,6 +64,10 @@ struct NodeStatus {
   std::uint64_t last_block_time_ms = 0;
   consensus::EngineCounters engine;
   std::uint64_t gossip_invalid = 0;  // Undecodable peer messages.
+  // Transaction signatures checked at admission (clients' and gossip), and gossiped transactions
+  // answered without a check (Mempool::settled).
+  std::uint64_t signatures_verified_at_admission = 0;
+  std::uint64_t gossip_settled = 0;
 };
 
 // A POST /v1/txs that waits for its transactions to commit (API thread only).

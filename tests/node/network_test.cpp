@@ -171,6 +171,19 @@ TEST_CASE("four offices commit filings sent to different nodes and agree on the 
       CHECK(filing->status == 200);
     }
   CHECK(nodes_agree(network, all_four, 30s));
+  // Each node checked every committed signature, once: at admission, or at execution for a
+  // transaction it had not admitted.
+  for (std::size_t office = 0; office < 4; ++office) {
+    const std::uint64_t committed = metric(network, office, "priora_committed_transactions_total");
+    const std::uint64_t verified =
+        metric(network, office, "priora_signatures_verified_total{stage=\"admission\"}") +
+        metric(network, office, "priora_signatures_verified_total{stage=\"execution\"}");
+    INFO("office " << office << ": " << verified << " signatures checked, " << committed
+                   << " transactions committed");
+    CHECK(verified >= committed);
+    CHECK(verified <= committed + committed / 4);
+    CHECK(metric(network, office, "priora_gossip_settled_total") <= committed);
+  }
 
   SECTION("SIGTERM stops a node cleanly; it resumes from its store and rejoins") {
     const std::uint64_t before = network.height(2);
