@@ -1,8 +1,6 @@
 // Execution of committed blocks; see executor.h.
 #include "node/executor.h"
 
-#include <algorithm>
-
 #include "ledger/assert.h"
 #include "node/thread_name.h"
 
@@ -136,13 +134,15 @@ std::vector<CommittedTransaction> Executor::checked_transactions(const Job& job)
   std::vector<std::size_t> positions;
   for (std::size_t i = 0; i < block.transactions.size(); ++i) {
     committed[i].transaction = &block.transactions[i];
-    if (job.verified[i]) {
+    // The pool vouched at the hand-over, or verified gossip of it since (its check was under way).
+    if (job.verified[i] || mempool_.verified_since_hand_over(block.transactions[i])) {
       committed[i].signature_valid = true;
     } else {
       unverified.push_back(&block.transactions[i]);
       positions.push_back(i);
     }
   }
+  if (!job.executed) signatures_verified_ += unverified.size();  // A rerun checks them again.
   const std::vector<bool> valid = verifiers_.verify(unverified);
   for (std::size_t j = 0; j < positions.size(); ++j)
     committed[positions[j]].signature_valid = valid[j];
@@ -177,8 +177,6 @@ Status Executor::execute_one(WriteTransaction& write, Job& job) {
   executed_height_ = height;
   job.executed = true;
   committed_transactions_ += block.transactions.size();
-  signatures_verified_ += static_cast<std::uint64_t>(
-      std::count(job.verified.begin(), job.verified.end(), false));
   if (listeners_.executed) listeners_.executed();
   if (listeners_.block_executed) {
     CommittedBlockEvent event{block, {}, job.result.state};

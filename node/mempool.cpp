@@ -33,10 +33,12 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
     return make_error(ErrorKind::refused, "duplicate: a transaction with this id and another "
                                           "signature is pending");
   // The store may not show the last committed blocks yet.
-  if (committed_ids_.contains(id))
+  if (auto committed = committed_ids_.find(id); committed != committed_ids_.end()) {
+    if (committed->second.signature == transaction.signature) committed->second.verified = true;
     return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
                                               std::to_string(transaction.nonce) +
                                               " is used by this very transaction, committed");
+  }
   if (auto used = committed_nonces_.find(transaction.signer);
       used != committed_nonces_.end() && used->second.executed && transaction.nonce < used->second.next)
     return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
@@ -184,13 +186,20 @@ std::vector<bool> Mempool::hand_over(const Block& block, std::uint64_t height) {
     verified.push_back(found != entries_.end() &&
                        found->second.transaction.signature == transaction.signature);
     erase_locked(id);
-    committed_ids_.insert_or_assign(id, height);
+    committed_ids_.insert_or_assign(id, CommittedId{height, transaction.signature, false});
     UsedNonces& used = committed_nonces_[transaction.signer];
     used.next = std::max(used.next, transaction.nonce + 1);
     used.height = height;
     used.executed = false;
   }
   return verified;
+}
+
+bool Mempool::verified_since_hand_over(const Transaction& transaction) const {
+  std::lock_guard lock(mutex_);
+  auto found = committed_ids_.find(transaction.id());
+  return found != committed_ids_.end() && found->second.verified &&
+         found->second.signature == transaction.signature;
 }
 
 void Mempool::remove_executed(const std::map<PublicKey, std::uint64_t>& next_nonces,
@@ -211,7 +220,7 @@ void Mempool::remove_executed(const std::map<PublicKey, std::uint64_t>& next_non
 void Mempool::forget_committed_up_to(std::uint64_t height) {
   std::lock_guard lock(mutex_);
   std::erase_if(committed_nonces_, [&](const auto& entry) { return entry.second.height <= height; });
-  std::erase_if(committed_ids_, [&](const auto& entry) { return entry.second <= height; });
+  std::erase_if(committed_ids_, [&](const auto& entry) { return entry.second.height <= height; });
 }
 
 std::optional<std::uint64_t> Mempool::highest_nonce(const PublicKey& signer) const {

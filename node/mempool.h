@@ -70,6 +70,10 @@ class Mempool final : public consensus::TransactionSource {
   // The block at `height` is executed: `next_nonces` holds the next nonce of each of its signers
   // after it. Pending transactions whose nonce it used up leave the pool; those nonces are
   // refused until the store shows the block.
+  // Whether a copy of `transaction` (id and signature) that the pool had not verified at its
+  // hand-over was verified since: gossip whose check was under way when its block committed.
+  // Asked by execution before it verifies what the hand-over did not vouch for.
+  bool verified_since_hand_over(const Transaction& transaction) const;
   void remove_executed(const std::map<PublicKey, std::uint64_t>& next_nonces, std::uint64_t height);
   void forget_committed_up_to(std::uint64_t height);
   // The highest pending nonce of `signer`, if it has any pending transaction.
@@ -109,7 +113,12 @@ class Mempool final : public consensus::TransactionSource {
     bool executed = false;
   };
   std::unordered_map<PublicKey, UsedNonces, KeyedHash> committed_nonces_;
-  std::unordered_map<Hash, std::uint64_t, KeyedHash> committed_ids_;  // id -> height
+  struct CommittedId {
+    std::uint64_t height = 0;
+    Signature signature;
+    bool verified = false;  // A copy with this signature was verified after the hand-over.
+  };
+  std::unordered_map<Hash, CommittedId, KeyedHash> committed_ids_;
   std::uint64_t bytes_ = 0;
   std::uint64_t next_sequence_ = 0;
 };

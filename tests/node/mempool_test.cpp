@@ -264,3 +264,33 @@ TEST_CASE("mempool: a repeat or a used nonce is settled before any signature che
   CHECK_FALSE(mempool.settled(a2).has_value());
   CHECK(mempool.size() == 0);
 }
+
+TEST_CASE("mempool: gossip verified after its block's hand-over spares execution a second check") {
+  World world;
+  Mempool mempool = world.pool();
+  const Transaction a1 = world.filing(world.alice, 1);
+  Transaction forged_a1 = a1;
+  forged_a1.signature.bytes[0] ^= 1;
+  Block block;
+  block.transactions = {a1};
+
+  // The block commits before a1's gossip is read: the pool cannot vouch for it.
+  CHECK(mempool.hand_over(block, 3) == std::vector<bool>{false});
+  CHECK_FALSE(mempool.verified_since_hand_over(a1));
+  // A check that failed, or a copy with another signature, vouches for nothing.
+  CHECK_FALSE(mempool.add(a1, false, Checks::form).ok());
+  CHECK_FALSE(mempool.add(forged_a1, true, Checks::form).ok());
+  CHECK_FALSE(mempool.verified_since_hand_over(a1));
+  CHECK_FALSE(mempool.verified_since_hand_over(forged_a1));
+  // The gossip whose check was under way arrives: refused, and the check is remembered.
+  auto late = mempool.add(a1, true, Checks::form);
+  REQUIRE_FALSE(late.ok());
+  CHECK_THAT(late.error().message, Catch::StartsWith("nonce_replayed"));
+  CHECK(mempool.verified_since_hand_over(a1));
+  CHECK_FALSE(mempool.verified_since_hand_over(forged_a1));
+  // Until the store shows the block.
+  world.commit(block.transactions);
+  mempool.forget_committed_up_to(3);
+  CHECK_FALSE(mempool.verified_since_hand_over(a1));
+  CHECK(mempool.size() == 0);
+}
