@@ -7,6 +7,16 @@
 
 namespace priora::node {
 
+namespace {
+
+// The pool's refusal of a nonce already used or pending, in the registry's words.
+Error nonce_replayed(const Transaction& transaction, const std::string& detail) {
+  return make_error(ErrorKind::refused,
+                    "nonce_replayed: nonce " + std::to_string(transaction.nonce) + detail);
+}
+
+}  // namespace
+
 Mempool::Mempool(const Store& store, const registry::Registry& registry, MempoolLimits limits)
     : store_(store), registry_(registry), limits_(limits) {}
 
@@ -35,21 +45,14 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
   // The store may not show the last committed blocks yet.
   if (auto committed = committed_ids_.find(id); committed != committed_ids_.end()) {
     if (committed->second.signature == transaction.signature) committed->second.verified = true;
-    return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
-                                              std::to_string(transaction.nonce) +
-                                              " is used by this very transaction, committed");
+    return nonce_replayed(transaction, " is used by this very transaction, committed");
   }
   if (auto used = committed_nonces_.find(transaction.signer);
       used != committed_nonces_.end() && used->second.executed && transaction.nonce < used->second.next)
-    return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
-                                              std::to_string(transaction.nonce) +
-                                              " is used; next is " +
-                                              std::to_string(used->second.next));
+    return nonce_replayed(transaction, " is used; next is " + std::to_string(used->second.next));
   auto& nonces = by_signer_[transaction.signer];
   if (nonces.contains(transaction.nonce))
-    return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
-                                              std::to_string(transaction.nonce) +
-                                              " of this signer is already pending");
+    return nonce_replayed(transaction, " of this signer is already pending");
   if (entries_.size() >= limits_.transactions_max ||
       bytes_ + encoded->size() > limits_.bytes_max) {
     if (nonces.empty()) by_signer_.erase(transaction.signer);
@@ -132,23 +135,20 @@ bool Mempool::has_transactions(const std::set<Hash>& excluded) const {
 }
 
 std::optional<Result<Admission>> Mempool::settled(const Transaction& transaction) const {
-  auto replayed = [&](std::string detail) -> Result<Admission> {
-    return make_error(ErrorKind::refused, "nonce_replayed: nonce " +
-                                              std::to_string(transaction.nonce) + std::move(detail));
-  };
   const Hash id = transaction.id();
   {
     std::lock_guard lock(mutex_);
     auto found = entries_.find(id);
     if (found != entries_.end() && found->second.transaction.signature == transaction.signature)
       return Admission::duplicate;
-    if (committed_ids_.contains(id)) return replayed(" is used by this very transaction, committed");
+    if (committed_ids_.contains(id))
+      return nonce_replayed(transaction, " is used by this very transaction, committed");
   }
   auto read = store_.read();
   if (!read.ok()) return std::nullopt;
   auto next = registry_.next_nonce(*read, transaction.signer);
   if (next.ok() && transaction.nonce < *next)
-    return replayed(" is used; next is " + std::to_string(*next));
+    return nonce_replayed(transaction, " is used; next is " + std::to_string(*next));
   return std::nullopt;
 }
 

@@ -67,13 +67,13 @@ class Mempool final : public consensus::TransactionSource {
   // shows it (forget_committed_up_to). Returns, per transaction, whether the pool held that very
   // transaction (id and signature): its signature was verified.
   std::vector<bool> hand_over(const Block& block, std::uint64_t height);
-  // The block at `height` is executed: `next_nonces` holds the next nonce of each of its signers
-  // after it. Pending transactions whose nonce it used up leave the pool; those nonces are
-  // refused until the store shows the block.
   // Whether a copy of `transaction` (id and signature) that the pool had not verified at its
   // hand-over was verified since: gossip whose check was under way when its block committed.
   // Asked by execution before it verifies what the hand-over did not vouch for.
   bool verified_since_hand_over(const Transaction& transaction) const;
+  // The block at `height` is executed: `next_nonces` holds the next nonce of each of its signers
+  // after it. Pending transactions whose nonce it used up leave the pool; those nonces are
+  // refused until the store shows the block.
   void remove_executed(const std::map<PublicKey, std::uint64_t>& next_nonces, std::uint64_t height);
   void forget_committed_up_to(std::uint64_t height);
   // The highest pending nonce of `signer`, if it has any pending transaction.
