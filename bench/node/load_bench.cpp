@@ -82,21 +82,11 @@ struct Progress {
   std::uint64_t settled = 0;     // Gossip answered without a check.
 };
 
-// The sum of a /metrics counter's lines: `name` followed by its labels, if any.
 std::uint64_t counter(const testing::LocalNetwork& network, std::size_t office,
                       const std::string& name) {
-  auto metrics = network.get(office, "/metrics");
-  if (!metrics || metrics->status != 200) fail("node " + std::to_string(office) + " has no metrics");
-  const std::string& text = metrics->body;
-  std::uint64_t total = 0;
-  for (auto at = text.find("\n" + name); at != std::string::npos; at = text.find("\n" + name, at + 1)) {
-    const auto value = text.find(' ', at + 1);
-    const auto end = text.find('\n', at + 1);
-    const std::string series = text.substr(at + 1, value - at - 1);
-    if (series != name && !series.starts_with(name + "{")) continue;
-    total += std::stoull(text.substr(value + 1, end - value - 1));
-  }
-  return total;
+  const auto value = network.metric(office, name);
+  if (!value) fail("node " + std::to_string(office) + " does not report " + name);
+  return *value;
 }
 
 Progress progress(const testing::LocalNetwork& network, std::size_t office) {

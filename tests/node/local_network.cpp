@@ -180,6 +180,22 @@ std::optional<nlohmann::json> LocalNetwork::status(std::size_t office) const {
   return json;
 }
 
+std::optional<std::uint64_t> LocalNetwork::metric(std::size_t office,
+                                                  const std::string& series) const {
+  auto response = get(office, "/metrics");
+  if (!response || response->status != 200) return std::nullopt;
+  std::istringstream lines(response->body);
+  std::optional<std::uint64_t> total;
+  for (std::string line; std::getline(lines, line);) {
+    const auto space = line.find(' ');
+    if (line.starts_with('#') || space == std::string::npos) continue;
+    const std::string_view name(line.data(), space);
+    if (name != series && !(name.starts_with(series) && name[series.size()] == '{')) continue;
+    total = total.value_or(0) + std::stoull(line.substr(space + 1));
+  }
+  return total;
+}
+
 std::uint64_t LocalNetwork::height(std::size_t office) const {
   auto json = status(office);
   return json ? json->at("height").get<std::uint64_t>() : 0;

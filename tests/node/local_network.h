@@ -66,6 +66,10 @@ class LocalNetwork {
   // GET /v1/status, nullopt when unreachable.
   std::optional<nlohmann::json> status(std::size_t office) const;
   std::uint64_t height(std::size_t office) const;  // 0 when unreachable.
+  // A counter or gauge of GET /metrics: the sum of the lines of `series`, a name with its labels
+  // ("name{stage=\"admission\"}") or a bare name (every labelled line of it). nullopt when
+  // unreachable or absent.
+  std::optional<std::uint64_t> metric(std::size_t office, const std::string& series) const;
   // POST /v1/txs with the given transactions.
   std::optional<http::ClientResponse> submit(std::size_t office,
                                              const std::vector<Transaction>& transactions,

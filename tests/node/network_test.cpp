@@ -85,12 +85,10 @@ bool same_block(const LocalNetwork& network, const std::vector<std::size_t>& off
   return true;
 }
 
-std::uint64_t metric(const LocalNetwork& network, std::size_t office, const std::string& name) {
-  auto response = network.get(office, "/metrics");
-  REQUIRE(response.has_value());
-  const auto at = response->body.find("\n" + name + " ");
-  REQUIRE(at != std::string::npos);
-  return std::stoull(response->body.substr(at + name.size() + 2));
+std::uint64_t metric(const LocalNetwork& network, std::size_t office, const std::string& series) {
+  const auto value = network.metric(office, series);
+  REQUIRE(value.has_value());
+  return *value;
 }
 
 // Submits open patents without waiting, round-robin over applicants and live nodes, until
