@@ -29,9 +29,7 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
   const Hash id = transaction.id();
   {
     std::lock_guard lock(mutex_);
-    auto found = entries_.find(id);
-    if (found != entries_.end() && found->second.transaction.signature == transaction.signature)
-      return Admission::duplicate;
+    if (holds_locked(id, transaction)) return Admission::duplicate;
   }
   if (!signature_valid)
     return make_error(ErrorKind::refused, "bad_signature: the signature is invalid");
@@ -138,9 +136,7 @@ std::optional<Result<Admission>> Mempool::settled(const Transaction& transaction
   const Hash id = transaction.id();
   {
     std::lock_guard lock(mutex_);
-    auto found = entries_.find(id);
-    if (found != entries_.end() && found->second.transaction.signature == transaction.signature)
-      return Admission::duplicate;
+    if (holds_locked(id, transaction)) return Admission::duplicate;
     if (committed_ids_.contains(id))
       return nonce_replayed(transaction, " is used by this very transaction, committed");
   }
@@ -160,6 +156,11 @@ bool Mempool::contains(const Hash& id) const {
 bool Mempool::committed_not_stored(const Hash& id) const {
   std::lock_guard lock(mutex_);
   return committed_ids_.contains(id);
+}
+
+bool Mempool::holds_locked(const Hash& id, const Transaction& transaction) const {
+  auto found = entries_.find(id);
+  return found != entries_.end() && found->second.transaction.signature == transaction.signature;
 }
 
 void Mempool::erase_locked(const Hash& id) {
@@ -182,9 +183,7 @@ std::vector<bool> Mempool::hand_over(const Block& block, std::uint64_t height) {
   std::lock_guard lock(mutex_);
   for (const Transaction& transaction : block.transactions) {
     const Hash id = transaction.id();
-    auto found = entries_.find(id);
-    verified.push_back(found != entries_.end() &&
-                       found->second.transaction.signature == transaction.signature);
+    verified.push_back(holds_locked(id, transaction));
     erase_locked(id);
     committed_ids_.insert_or_assign(id, CommittedId{height, transaction.signature, false});
     UsedNonces& used = committed_nonces_[transaction.signer];

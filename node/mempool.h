@@ -88,6 +88,8 @@ class Mempool final : public consensus::TransactionSource {
     std::uint64_t bytes = 0;
     std::uint64_t sequence = 0;
   };
+  // Whether the pool holds this very transaction (its id, with this signature).
+  bool holds_locked(const Hash& id, const Transaction& transaction) const;
   void erase_locked(const Hash& id);
   std::vector<Transaction> select_locked(std::uint32_t count_max, std::uint64_t bytes_max,
                                          const std::set<Hash>& excluded) const;
