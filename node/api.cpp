@@ -19,6 +19,13 @@ http::Response json_response(unsigned status, const nlohmann::json& body) {
   return response;
 }
 
+http::Response json_text_response(unsigned status, std::string body) {
+  http::Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
 http::Response error_response(unsigned status, std::string_view code, std::string_view message) {
   return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
 }

@@ -43,6 +43,8 @@ inline constexpr std::string_view timeout = "timeout";                      // 5
 // {"error": {"code": code, "message": message}} with `status`.
 http::Response error_response(unsigned status, std::string_view code, std::string_view message);
 http::Response json_response(unsigned status, const nlohmann::json& body);
+// A body written out as JSON already.
+http::Response json_text_response(unsigned status, std::string body);
 
 struct ApiContext {
   const Store& store;
@@ -55,9 +57,12 @@ struct ApiContext {
   std::function<std::optional<std::uint64_t>(const PublicKey& signer)> pending_nonce;
 };
 
-// The JSON of a committed transaction's record: its receipt fields, the event decoded, and where
-// it is (height, index, leaf_index). Shared with the node's POST /v1/txs answers.
-nlohmann::json to_json(const TransactionRecord& record);
+// The JSON text of a committed transaction's record: its receipt fields, the event decoded, and
+// where it is (height, index, leaf_index).
+std::string record_json(const TransactionRecord& record);
+// {"id": id, "record": record_json(record), "status": "committed"}: the answer of GET
+// /v1/txs/{id}, and an entry of a waiting POST /v1/txs answer.
+std::string committed_json(const Hash& id, const TransactionRecord& record);
 
 // Answers the read endpoints of docs/api.md; nullopt when `request` is for none of them (the
 // node then answers 404). Bad input is a 4xx with a stable code, never a 5xx.

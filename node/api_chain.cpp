@@ -1,4 +1,7 @@
 // The chain's endpoints: committed transactions with their records, blocks and validators.
+#include <algorithm>
+
+#include "ledger/assert.h"
 #include "ledger/evidence.h"
 #include "node/api_internal.h"
 
@@ -13,17 +16,56 @@ std::string_view receipt_kind_name(std::uint16_t kind) {
   return registry::transaction_kind_name(static_cast<registry::TransactionKind>(kind));
 }
 
+// Appends `"key":` after a member or an opening brace.
+void append_key(std::string& out, std::string_view key) {
+  if (out.back() != '{') out += ',';
+  out += '"';
+  out += key;
+  out += "\":";
+}
+
+// A string known to need no escaping: hex, and the names of the registry's enumerations.
+void append_plain(std::string& out, std::string_view key, std::string_view text) {
+  PRIORA_ASSERT(std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  }));
+  append_key(out, key);
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+// Any other value, as json_response writes it (bytes that are not UTF-8 become U+FFFD).
+void append_value(std::string& out, std::string_view key, const json& value) {
+  append_key(out, key);
+  out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void append_number(std::string& out, std::string_view key, std::uint64_t value) {
+  append_key(out, key);
+  out += std::to_string(value);
+}
+
 // The receipt's event as the filing history shows it (registry::to_json(HistoryEntry)), without
 // the fields the record carries already; null for a failed transaction, whose receipt records no
 // event.
-json event_json(const Receipt& receipt) {
-  if (receipt.event.empty()) return nullptr;
+void append_event(std::string& out, const Receipt& receipt) {
+  append_key(out, "event");
+  if (receipt.event.empty()) {
+    out += "null";
+    return;
+  }
   auto event = decode<registry::RegistryEvent>(receipt.event);
-  if (!event.ok()) return {{"undecodable", true}};
-  return {{"type", registry::event_type_name(event->type)},
-          {"category", registry::event_category_name(event->category)},
-          {"filing_number", event->filing_number},
-          {"details", registry::event_details_to_json(*event)}};
+  if (!event.ok()) {
+    out += "{\"undecodable\":true}";
+    return;
+  }
+  out += '{';
+  append_plain(out, "category", registry::event_category_name(event->category));
+  append_value(out, "details", registry::event_details_to_json(*event));
+  append_value(out, "filing_number", event->filing_number);
+  append_plain(out, "type", registry::event_type_name(event->type));
+  out += '}';
 }
 
 json header_json(const BlockHeader& header) {
@@ -34,22 +76,32 @@ json header_json(const BlockHeader& header) {
 
 }  // namespace
 
-json to_json(const TransactionRecord& record) {
+// Written out directly rather than built as a JSON value: a node answers every committed
+// transaction of a waiting client with it. Members in key order, as nlohmann::json writes them.
+std::string record_json(const TransactionRecord& record) {
   const Receipt& receipt = record.receipt;
   const auto result = static_cast<registry::ReasonCode>(receipt.result_code);
-  return {{"transaction_id", receipt.transaction_id.hex()},
-          {"height", record.height},
-          {"index", record.index},
-          {"leaf_index", record.leaf_index},
-          {"leaf_hash", receipt.leaf_hash().hex()},
-          {"time_ms", receipt.time_ms},
-          {"kind", receipt_kind_name(receipt.kind)},
-          {"signer", receipt.signer.hex()},
-          {"result", registry::reason_code_name(result)},
-          {"result_code", receipt.result_code},
-          {"reason", receipt.reason},
-          {"filing_number", receipt.filing_number},
-          {"event", event_json(receipt)}};
+  std::string out = "{";
+  append_event(out, receipt);
+  append_value(out, "filing_number", receipt.filing_number);
+  append_number(out, "height", record.height);
+  append_number(out, "index", record.index);
+  append_plain(out, "kind", receipt_kind_name(receipt.kind));
+  append_plain(out, "leaf_hash", receipt.leaf_hash().hex());
+  append_number(out, "leaf_index", record.leaf_index);
+  append_value(out, "reason", receipt.reason);
+  append_plain(out, "result", registry::reason_code_name(result));
+  append_number(out, "result_code", receipt.result_code);
+  append_plain(out, "signer", receipt.signer.hex());
+  append_number(out, "time_ms", receipt.time_ms);
+  append_plain(out, "transaction_id", receipt.transaction_id.hex());
+  out += '}';
+  return out;
+}
+
+std::string committed_json(const Hash& id, const TransactionRecord& record) {
+  return "{\"id\":\"" + id.hex() + "\",\"record\":" + record_json(record) +
+         ",\"status\":\"committed\"}";
 }
 
 namespace api_internal {
@@ -64,8 +116,7 @@ http::Response transaction(const ApiContext& context, const http::Request& reque
   auto record = context.chain.transaction(*read, *id);
   if (!record.ok()) return store_failure(record.error());
   if (!record->has_value()) return not_found("no committed transaction " + id->hex());
-  return json_response(200,
-                       {{"id", id->hex()}, {"status", "committed"}, {"record", to_json(**record)}});
+  return json_text_response(200, committed_json(*id, **record));
 }
 
 http::Response block(const ApiContext& context, const http::Request& request,

@@ -73,19 +73,30 @@ void answer_waiter(SubmitWaiter& waiter, bool timed_out) {
   if (waiter.answered) return;
   waiter.answered = true;
   if (waiter.timer) waiter.timer->cancel();
-  nlohmann::json body = nlohmann::json::object();
-  body["results"] = std::move(waiter.results);  // A braced list would copy every record.
+  nlohmann::json error;
   unsigned status = waiter.status;
   if (timed_out && status == 200) {
     status = 504;
-    body["error"] = {{"code", api_error::timeout},
-                     {"message", "not every transaction committed before the timeout"}};
+    error = {{"code", api_error::timeout},
+             {"message", "not every transaction committed before the timeout"}};
   } else if (status == 422) {
-    body["error"] = {{"code", api_error::refused}, {"message", "a transaction was refused"}};
+    error = {{"code", api_error::refused}, {"message", "a transaction was refused"}};
   } else if (status == 503) {
-    body["error"] = {{"code", api_error::mempool_full}, {"message", "the mempool is full"}};
+    error = {{"code", api_error::mempool_full}, {"message", "the mempool is full"}};
   }
-  waiter.respond(json_response(status, body));
+  // {"error": ..., "results": [...]}, written out: the committed entries are text already.
+  const auto dump = [](const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  std::string body = "{";
+  if (!error.is_null()) body += "\"error\":" + dump(error) + ",";
+  body += "\"results\":[";
+  for (std::size_t i = 0; i < waiter.results.size(); ++i) {
+    if (i != 0) body += ',';
+    body += waiter.committed[i].empty() ? dump(waiter.results[i]) : waiter.committed[i];
+  }
+  body += "]}";
+  waiter.respond(json_text_response(status, std::move(body)));
 }
 
 }  // namespace
@@ -200,6 +211,7 @@ void Node::Impl::submit(const http::Request& request, http::Respond respond) {
     gossip_transactions(gossip.transactions);
     boost::asio::post(consensus_context, [this] { transactions_available(); });
   }
+  waiter->committed.resize(admissions.size());
   if (!parsed->wait || waiter->waiting.empty()) return answer_waiter(*waiter, false);
   for (const auto& [id, position] : waiter->waiting) waiters[id].push_back(waiter);
   waiter->timer = std::make_unique<boost::asio::steady_timer>(api_context);
@@ -222,9 +234,7 @@ void Node::Impl::resolve_waiters(const std::vector<TransactionRecord>& records) 
     for (const auto& waiter : found->second) {
       auto position = waiter->waiting.find(record.receipt.transaction_id);
       if (position == waiter->waiting.end()) continue;
-      auto& result = waiter->results[position->second];
-      result["status"] = "committed";
-      result["record"] = to_json(record);
+      waiter->committed[position->second] = committed_json(record.receipt.transaction_id, record);
       waiter->waiting.erase(position);
       if (waiter->waiting.empty()) answer_waiter(*waiter, false);
     }

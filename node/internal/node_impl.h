@@ -72,7 +72,8 @@ struct NodeStatus {
 
 // A POST /v1/txs that waits for its transactions to commit (API thread only).
 struct SubmitWaiter {
-  nlohmann::json results;  // One entry per submitted transaction.
+  nlohmann::json results;  // One entry per submitted transaction, as it was admitted.
+  std::vector<std::string> committed;   // Per entry: its committed_json, once it committed.
   std::map<Hash, std::size_t> waiting;  // id -> position in results
   unsigned status = 200;
   http::Respond respond;

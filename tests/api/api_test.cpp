@@ -53,6 +53,41 @@ TEST_CASE("a failed transaction is committed with its reason and no event", "[ap
   CHECK(answer.body["record"]["event"].is_null());
 }
 
+TEST_CASE("a record's JSON text is what nlohmann::json writes for the same members",
+          "[api][txs]") {
+  ApiWorld world;
+  auto read = take(world.builder().store().read());
+  for (const Hash& id : {world.licence_id, world.failed_licence_id}) {
+    const auto stored = take(world.builder().chain().transaction(read, id));
+    REQUIRE(stored.has_value());
+    const std::string text = node::committed_json(id, *stored);
+    const json parsed = json::parse(text);
+    CHECK(parsed.dump() == text);  // Members in key order, nothing left over.
+    CHECK(parsed == world.ask("/v1/txs/" + id.hex()).body);
+  }
+  // Text the registry did not write: quotes, a control character, UTF-8, a byte that is not
+  // UTF-8, and an event that does not decode.
+  node::TransactionRecord record{7, 2, 40, {}};
+  record.receipt.transaction_id = world.licence_id;
+  record.receipt.kind = 999;
+  record.receipt.result_code = 1;
+  record.receipt.reason = "a \"quoted\" \\ reason\n\x01 caf\xc3\xa9 \xff";
+  record.receipt.filing_number = "KZ/\"1\"";
+  record.receipt.event = Bytes{0xff};
+  const std::string text = node::record_json(record);
+  const json parsed = json::parse(text);
+  CHECK(parsed.dump() == text);
+  CHECK(parsed["reason"] == "a \"quoted\" \\ reason\n\x01 caf\xc3\xa9 \xef\xbf\xbd");
+  CHECK(parsed["filing_number"] == "KZ/\"1\"");
+  CHECK(parsed["kind"] == "unknown");
+  CHECK(parsed["event"] == json{{"undecodable", true}});
+  CHECK(parsed["height"] == 7);
+  CHECK(parsed["index"] == 2);
+  CHECK(parsed["leaf_index"] == 40);
+  CHECK(parsed["leaf_hash"] == record.receipt.leaf_hash().hex());
+  CHECK(parsed["transaction_id"] == world.licence_id.hex());
+}
+
 TEST_CASE("transaction ids that are not hex of 32 bytes or not committed are refused",
           "[api][txs][errors]") {
   ApiWorld world;
