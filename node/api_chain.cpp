@@ -1,7 +1,6 @@
 // The chain's endpoints: committed transactions with their records, blocks and validators.
 #include <algorithm>
 
-#include "ledger/assert.h"
 #include "ledger/evidence.h"
 #include "node/api_internal.h"
 
@@ -24,21 +23,22 @@ void append_key(std::string& out, std::string_view key) {
   out += "\":";
 }
 
-// A string known to need no escaping: hex, and the names of the registry's enumerations.
-void append_plain(std::string& out, std::string_view key, std::string_view text) {
-  PRIORA_ASSERT(std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  }));
-  append_key(out, key);
-  out += '"';
-  out += text;
-  out += '"';
-}
-
 // Any other value, as json_response writes it (bytes that are not UTF-8 become U+FFFD).
 void append_value(std::string& out, std::string_view key, const json& value) {
   append_key(out, key);
   out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// A string; hex and the registry's names need no escaping and are copied as they are.
+void append_string(std::string& out, std::string_view key, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!plain) return append_value(out, key, text);
+  append_key(out, key);
+  out += '"';
+  out += text;
+  out += '"';
 }
 
 void append_number(std::string& out, std::string_view key, std::uint64_t value) {
@@ -61,10 +61,10 @@ void append_event(std::string& out, const Receipt& receipt) {
     return;
   }
   out += '{';
-  append_plain(out, "category", registry::event_category_name(event->category));
+  append_string(out, "category", registry::event_category_name(event->category));
   append_value(out, "details", registry::event_details_to_json(*event));
-  append_value(out, "filing_number", event->filing_number);
-  append_plain(out, "type", registry::event_type_name(event->type));
+  append_string(out, "filing_number", event->filing_number);
+  append_string(out, "type", registry::event_type_name(event->type));
   out += '}';
 }
 
@@ -83,18 +83,18 @@ std::string record_json(const TransactionRecord& record) {
   const auto result = static_cast<registry::ReasonCode>(receipt.result_code);
   std::string out = "{";
   append_event(out, receipt);
-  append_value(out, "filing_number", receipt.filing_number);
+  append_string(out, "filing_number", receipt.filing_number);
   append_number(out, "height", record.height);
   append_number(out, "index", record.index);
-  append_plain(out, "kind", receipt_kind_name(receipt.kind));
-  append_plain(out, "leaf_hash", receipt.leaf_hash().hex());
+  append_string(out, "kind", receipt_kind_name(receipt.kind));
+  append_string(out, "leaf_hash", receipt.leaf_hash().hex());
   append_number(out, "leaf_index", record.leaf_index);
-  append_value(out, "reason", receipt.reason);
-  append_plain(out, "result", registry::reason_code_name(result));
+  append_string(out, "reason", receipt.reason);
+  append_string(out, "result", registry::reason_code_name(result));
   append_number(out, "result_code", receipt.result_code);
-  append_plain(out, "signer", receipt.signer.hex());
+  append_string(out, "signer", receipt.signer.hex());
   append_number(out, "time_ms", receipt.time_ms);
-  append_plain(out, "transaction_id", receipt.transaction_id.hex());
+  append_string(out, "transaction_id", receipt.transaction_id.hex());
   out += '}';
   return out;
 }

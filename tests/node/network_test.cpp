@@ -156,6 +156,8 @@ TEST_CASE("four offices commit filings sent to different nodes and agree on the 
         via, {open_patent(applicants[i], 1, "KZ", network.genesis().chain_id, i)}, true);
     INFO(response->body);
     REQUIRE(response->status == 200);
+    // The answer, with the committed record written out as text, is what nlohmann::json writes.
+    CHECK(nlohmann::json::parse(response->body).dump() == response->body);
     const auto result = json_of(response)["results"][0];
     REQUIRE(result["status"] == "committed");
     CHECK(result["record"]["result"] == "success");
@@ -200,6 +202,7 @@ TEST_CASE("four offices commit filings sent to different nodes and agree on the 
       REQUIRE(response.has_value());
       CHECK(response->status == 422);
       const auto json = json_of(response);
+      CHECK(json.dump() == response->body);  // Written out as nlohmann::json writes it.
       CHECK(json["error"]["code"] == "refused");
       CHECK(json["results"][0]["status"] == "refused");
       // Refused transactions are nowhere: not pending, not committed.
