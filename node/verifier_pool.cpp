@@ -10,6 +10,7 @@ namespace priora::node {
 
 VerifierPool::VerifierPool(std::size_t workers) {
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
+  if (workers < 2) return;
   threads_.reserve(workers);
   for (std::size_t i = 0; i < workers; ++i)
     threads_.emplace_back([this] {
@@ -44,7 +45,7 @@ void VerifierPool::run() {
 std::vector<bool> VerifierPool::verify(std::span<const Transaction* const> transactions) {
   // vector<bool> packs bits, so slices write to separate bytes first.
   std::vector<std::uint8_t> valid(transactions.size(), 0);
-  if (transactions.size() < parallel_verify_batch_min || threads_.size() < 2) {
+  if (transactions.size() < parallel_verify_batch_min || threads_.empty()) {
     for (std::size_t i = 0; i < transactions.size(); ++i)
       valid[i] = transactions[i]->signature_valid() ? 1 : 0;
   } else {

@@ -23,7 +23,8 @@ inline constexpr std::size_t parallel_verify_batch_min = 16;
 
 class VerifierPool {
  public:
-  // `workers` 0 means one per online core.
+  // `workers` 0 means one per online core. With one, the caller would only wait for it: such a
+  // pool starts no thread and verifies every batch on the caller's thread.
   explicit VerifierPool(std::size_t workers = 0);
   ~VerifierPool();
   VerifierPool(const VerifierPool&) = delete;
@@ -31,7 +32,8 @@ class VerifierPool {
 
   // valid[i] is transactions[i]->signature_valid().
   std::vector<bool> verify(std::span<const Transaction* const> transactions);
-  std::size_t workers() const { return threads_.size(); }
+  // The threads started: 0 for a pool of one.
+  std::size_t threads() const { return threads_.size(); }
 
  private:
   void run();
