@@ -2,6 +2,7 @@
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "node/internal/node_impl.h"
@@ -12,7 +13,7 @@ namespace {
 void metric(std::ostringstream& out, std::string_view name, std::string_view type,
             std::string_view help, double value) {
   out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
-      << name << ' ' << value << '\n';
+      << name << ' ' << metric_value(value) << '\n';
 }
 
 std::optional<Hash> hash_in_path(std::string_view path, std::string_view prefix) {
@@ -23,6 +24,14 @@ std::optional<Hash> hash_in_path(std::string_view path, std::string_view prefix)
 }
 
 }  // namespace
+
+std::string metric_value(double value) {
+  // Every integer up to 2^53 is exact in a double: a counter is written with all its digits.
+  constexpr double exact_max = 9007199254740992.0;
+  if (value == std::floor(value) && std::fabs(value) <= exact_max)
+    return std::to_string(static_cast<std::int64_t>(value));
+  return fmt::format("{}", value);  // The shortest text that reads back as the same double.
+}
 
 void Node::Impl::handle_request(http::Request request, http::Respond respond) {
   const std::string& path = request.path;

@@ -28,6 +28,10 @@
 
 namespace priora::node {
 
+// A value of /metrics: integers with all their digits (an ostream's default six would round a
+// counter past a million), other values in the shortest text that reads back the same.
+std::string metric_value(double value);
+
 // The first byte of every peer message says what follows.
 enum class PeerChannel : std::uint8_t { consensus = 0, transactions = 1 };
 
