@@ -16,6 +16,12 @@ Status EngineConfig::validate() const {
     return make_error(ErrorKind::invalid_argument,
                       "empty_block_interval_ms must be below round_timeout_ms_base, or idle "
                       "rounds time out");
+  if (busy_block_interval_ms >= round_timeout_ms_base)
+    return make_error(ErrorKind::invalid_argument,
+                      "busy_block_interval_ms must be below round_timeout_ms_base, or busy "
+                      "rounds time out");
+  if (busy_block_transactions == 0)
+    return make_error(ErrorKind::invalid_argument, "busy_block_transactions must be at least 1");
   if (block_transactions_max == 0 || block_transactions_max > priora::block_transactions_max)
     return make_error(ErrorKind::invalid_argument, "block_transactions_max out of range");
   if (block_bytes_max < 1024 || block_bytes_max > priora::block_bytes_max)
@@ -30,6 +36,8 @@ nlohmann::json config_to_json(const EngineConfig& config) {
           {"round_timeout_ms_max", config.round_timeout_ms_max},
           {"round_timeout_backoff_percent", config.round_timeout_backoff_percent},
           {"empty_block_interval_ms", config.empty_block_interval_ms},
+          {"busy_block_interval_ms", config.busy_block_interval_ms},
+          {"busy_block_transactions", config.busy_block_transactions},
           {"max_clock_skew_ms", config.max_clock_skew_ms},
           {"block_transactions_max", config.block_transactions_max},
           {"block_bytes_max", config.block_bytes_max},
@@ -60,7 +68,8 @@ Result<EngineConfig> config_from_json(const nlohmann::json& json) {
   EngineConfig config;
   const std::set<std::string> known = {
       "round_timeout_ms_base", "round_timeout_ms_max", "round_timeout_backoff_percent",
-      "empty_block_interval_ms", "max_clock_skew_ms", "block_transactions_max",
+      "empty_block_interval_ms", "busy_block_interval_ms", "busy_block_transactions",
+      "max_clock_skew_ms", "block_transactions_max",
       "block_bytes_max", "sync_blocks_max", "sync_retry_ms", "sync_retries_max"};
   for (const auto& item : json.items())
     if (!known.contains(item.key()))
@@ -69,6 +78,8 @@ Result<EngineConfig> config_from_json(const nlohmann::json& json) {
   PRIORA_TRY(read_field(json, "round_timeout_ms_max", config.round_timeout_ms_max));
   PRIORA_TRY(read_field(json, "round_timeout_backoff_percent", config.round_timeout_backoff_percent));
   PRIORA_TRY(read_field(json, "empty_block_interval_ms", config.empty_block_interval_ms));
+  PRIORA_TRY(read_field(json, "busy_block_interval_ms", config.busy_block_interval_ms));
+  PRIORA_TRY(read_field(json, "busy_block_transactions", config.busy_block_transactions));
   PRIORA_TRY(read_field(json, "max_clock_skew_ms", config.max_clock_skew_ms));
   PRIORA_TRY(read_field(json, "block_transactions_max", config.block_transactions_max));
   PRIORA_TRY(read_field(json, "block_bytes_max", config.block_bytes_max));

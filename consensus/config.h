@@ -20,6 +20,12 @@ struct EngineConfig {
   std::uint32_t round_timeout_backoff_percent = 150;
   // A fully committed, idle chain gets an empty block after this long, so block time advances.
   std::uint64_t empty_block_interval_ms = 1000;
+  // Under load, blocks grow rather than rounds multiply: when the parent block carries at least
+  // busy_block_transactions transactions, a leader proposes no sooner than
+  // busy_block_interval_ms after the parent's time, and never waits longer than that from the
+  // start of its round. A light load (smaller blocks) never waits. 0: never wait.
+  std::uint64_t busy_block_interval_ms = 60;
+  std::uint32_t busy_block_transactions = 64;
   // Voters refuse a block time further than this ahead of their own clock.
   std::uint64_t max_clock_skew_ms = 5000;
   std::uint32_t block_transactions_max = priora::block_transactions_max;

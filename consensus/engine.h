@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "consensus/certificates.h"
@@ -231,6 +232,8 @@ class Engine {
   SafetyState safety_;
   std::uint64_t current_round_ = 1;
   std::uint64_t round_entered_at_ms_ = 0;
+  // The round and time of the last timer a busy leader set to wait for (try_propose).
+  std::pair<std::uint64_t, std::uint64_t> busy_wait_timer_{0, 0};
   std::uint64_t round_timer_fire_at_ms_ = 0;
   std::uint32_t consecutive_failed_rounds_ = 0;
   std::optional<QuorumCertificate> highest_commit_certificate_;

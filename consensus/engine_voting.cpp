@@ -224,6 +224,21 @@ void Engine::try_propose() {
                                round_entered_at_ms_ + config_.empty_block_interval_ms});
     return;
   }
+  if (busy && config_.busy_block_interval_ms > 0 &&
+      parent->second.header.transaction_count >= config_.busy_block_transactions) {
+    // The parent's time is another replica's clock: the wait is bounded by this round's start.
+    const std::uint64_t ready_at =
+        std::min(parent->second.header.time_ms, round_entered_at_ms_) +
+        config_.busy_block_interval_ms;
+    if (now < ready_at) {
+      // One timer for each time asked for: new transactions arrive often while a leader waits.
+      if (busy_wait_timer_ != std::pair{current_round_, ready_at}) {
+        busy_wait_timer_ = {current_round_, ready_at};
+        outputs_.timers.push_back({TimerKind::propose, current_round_, ready_at});
+      }
+      return;
+    }
+  }
   Proposal proposal;
   proposal.block = build_block(parent->second, excluded);
   if (qc.vote.round + 1 != current_round_) proposal.timeout_certificate = safety_.highest_tc;

@@ -56,6 +56,7 @@ struct Options {
   // -1: each node's share of the machine's cores (at least one); 0: the nodes' default.
   std::int64_t verifier_threads = -1;
   std::uint64_t flush_delay_us = 0;  // 0: the nodes' flushes as they are.
+  std::string consensus_parameters;  // JSON for `priora-node init`; empty: the defaults.
   bool smoke = false;
 };
 
@@ -292,6 +293,8 @@ int main(int argc, char** argv) {
   app.add_option("--flush-delay-us", options.flush_delay_us,
                  "Every fsync and fdatasync of the nodes waits this long first (a disk per "
                  "office, modelled; meant with the stores on tmpfs)")->capture_default_str();
+  app.add_option("--consensus-parameters", options.consensus_parameters,
+                 "The genesis' consensus parameters, as for `priora-node init` (a JSON object)");
   app.add_flag("--smoke", options.smoke, "A few seconds at a low rate (other options kept)");
   CLI11_PARSE(app, argc, argv);
   if (options.smoke) {
@@ -326,6 +329,13 @@ int main(int argc, char** argv) {
   Progress in_window;
   {
     testing::LocalNetworkOptions network_options;
+    if (!options.consensus_parameters.empty()) {
+      network_options.consensus_parameters =
+          nlohmann::json::parse(options.consensus_parameters, nullptr, false);
+      if (!network_options.consensus_parameters.is_object())
+        fail("--consensus-parameters is not a JSON object");
+      std::printf("consensus parameters: %s\n", options.consensus_parameters.c_str());
+    }
     auto& extra = network_options.extra_start_arguments;
     if (options.checkpoint_ms != 0)
       extra.insert(extra.end(),

@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
   app.add_option("--signer", signer, "cheap, ed25519, or mixed (ed25519 every 16th seed)");
   bool verbose = false;
   app.add_flag("--verbose", verbose, "with --seed: print every replica's state at the end");
+  std::optional<std::uint64_t> busy_block_interval_ms;
+  app.add_option("--busy-block-interval-ms", busy_block_interval_ms,
+                 "with --seed: the leaders' pacing under load (0: none; default: the simulator's)");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<Scenario> scenarios;
@@ -64,6 +67,7 @@ int main(int argc, char** argv) {
     options.replicas = replicas == 0 ? 4 : replicas;
     options.signer = signer == "ed25519" ? SignerKind::ed25519 : SignerKind::cheap;
     options.verbose = verbose;
+    options.busy_block_interval_ms = busy_block_interval_ms;
     return run_one(options);
   }
   const std::vector<std::size_t> counts =

@@ -70,14 +70,20 @@ TEST_CASE("engine configuration survives JSON and refuses nonsense") {
   EngineConfig config;
   config.round_timeout_ms_base = 4000;
   config.empty_block_interval_ms = 500;
+  config.busy_block_interval_ms = 80;
+  config.busy_block_transactions = 200;
   auto parsed = config_from_json(config_to_json(config));
   REQUIRE(parsed.ok());
   CHECK(parsed->round_timeout_ms_base == 4000);
   CHECK(parsed->empty_block_interval_ms == 500);
+  CHECK(parsed->busy_block_interval_ms == 80);
+  CHECK(parsed->busy_block_transactions == 200);
   CHECK(config_from_json(nlohmann::json::object()).ok());
   CHECK_FALSE(config_from_json({{"round_timeout_ms_bas", 10}}).ok());
   CHECK_FALSE(config_from_json({{"round_timeout_ms_base", -1}}).ok());
   CHECK_FALSE(config_from_json({{"round_timeout_ms_base", 500}, {"empty_block_interval_ms", 1000}}).ok());
+  CHECK_FALSE(config_from_json({{"round_timeout_ms_base", 500}, {"busy_block_interval_ms", 500}}).ok());
+  CHECK_FALSE(config_from_json({{"busy_block_transactions", 0}}).ok());
 }
 
 TEST_CASE("the genesis block id depends on chain id, time and validators only") {

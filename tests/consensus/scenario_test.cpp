@@ -34,6 +34,24 @@ TEST_CASE("happy path: every replica commits, with real Ed25519 signatures") {
   }
 }
 
+// The simulator's leaders pace their proposals after a parent of 4 transactions or more
+// (simulation_engine_config: busy_block_interval_ms 200), and do not when that is turned off.
+TEST_CASE("under load a leader proposes no sooner than busy_block_interval_ms after its parent") {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const SimulationResult paced = run(Scenario::happy, seed, 4);
+    CHECK_FALSE(paced.failed());
+    CHECK(paced.busy_blocks > 5);
+    CHECK(paced.busy_block_gap_ms_min >= simulation_engine_config().busy_block_interval_ms);
+    SimulationOptions options;
+    options.seed = seed;
+    options.busy_block_interval_ms = 0;
+    const SimulationResult unpaced = run_simulation(options);
+    CHECK_FALSE(unpaced.failed());
+    CHECK(unpaced.busy_blocks > 5);
+    CHECK(unpaced.busy_block_gap_ms_min < simulation_engine_config().busy_block_interval_ms);
+  }
+}
+
 TEST_CASE("crashed leader: rounds it leads end by timeout certificate, and it catches up by sync") {
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
     const SimulationResult result = run(Scenario::crashed_leader, seed, 4 + 3 * (seed % 3));
@@ -46,13 +64,18 @@ TEST_CASE("crashed leader: rounds it leads end by timeout certificate, and it ca
 // went to the next leader alone, the round before it timed out too (over these seeds: n = 4, 411
 // to 500 per mille; n = 7, 468 on average). Rounds also fail now and then because the simulated
 // network drops 2 % of messages before GST, and all live replicas must vote for a QC here.
+// A run has some 40 to 60 rounds before GST, so one seed's share varies by about 60 per mille
+// (seeds 1 to 40, n = 4: 254 on average and at most 350; 257 and 350 with the leaders' pacing).
 TEST_CASE("with f validators down only about the rounds they lead time out") {
+  std::uint64_t sum = 0;
   for (std::uint64_t seed = 1; seed <= 8; ++seed) {
     const SimulationResult result = run(Scenario::crashed_leader, seed, 4);
     CHECK_FALSE(result.failed());
-    CHECK(result.timed_out_rounds_per_mille_at_gst < 350);  // 1 of 4 leaders is down.
+    CHECK(result.timed_out_rounds_per_mille_at_gst < 400);  // Never the 411 and more above.
+    sum += result.timed_out_rounds_per_mille_at_gst;
   }
-  std::uint64_t sum = 0;
+  CHECK(sum / 8 < 300);  // 1 of 4 leaders is down.
+  sum = 0;
   for (std::uint64_t seed = 1; seed <= 8; ++seed) {
     const SimulationResult result = run(Scenario::crashed_leader, seed, 7);
     CHECK_FALSE(result.failed());

@@ -158,6 +158,9 @@ EngineConfig simulation_engine_config() {
   config.round_timeout_ms_max = 10000;
   config.round_timeout_backoff_percent = 130;
   config.empty_block_interval_ms = 1000;
+  // Blocks here are small: a low threshold makes leaders pace their proposals in every scenario.
+  config.busy_block_interval_ms = 200;
+  config.busy_block_transactions = 4;
   config.max_clock_skew_ms = 5000;
   config.block_transactions_max = 64;
   config.sync_blocks_max = 32;
@@ -170,6 +173,8 @@ std::string replay_command(const SimulationOptions& options) {
   out << "consensus_sim --scenario " << scenario_name(options.scenario) << " --seed "
       << options.seed << " --replicas " << options.replicas << " --signer "
       << (options.signer == SignerKind::ed25519 ? "ed25519" : "cheap");
+  if (options.busy_block_interval_ms)
+    out << " --busy-block-interval-ms " << *options.busy_block_interval_ms;
   return out.str();
 }
 
@@ -298,6 +303,8 @@ class Simulation {
   std::uint64_t end_ms_ = 0;
 
   std::vector<Hash> committed_ids_;  // By height, across honest replicas; [0] is genesis.
+  // Of the same blocks: time and transaction count.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> committed_shapes_;
   std::map<std::uint64_t, Hash> certified_commits_;
   std::map<std::tuple<MessageKind, ValidatorIndex, std::uint64_t>, Bytes> honest_signed_;
   std::set<Hash> verified_certificates_;
@@ -330,6 +337,7 @@ void Simulation::set_up_keys() {
     verifier_ = std::make_unique<CheapVerifier>(secrets_, std::string(simulation_chain_id));
   genesis_id_ = genesis_header(simulation_chain_id, genesis_time_ms, validators_).id();
   committed_ids_.push_back(genesis_id_);
+  committed_shapes_.push_back({genesis_time_ms, 0});
 }
 
 void Simulation::add_node(ValidatorIndex validator, Behaviour behaviour) {
@@ -359,6 +367,7 @@ void Simulation::add_node(ValidatorIndex validator, Behaviour behaviour) {
 }
 
 void Simulation::set_up() {
+  if (options_.busy_block_interval_ms) config_.busy_block_interval_ms = *options_.busy_block_interval_ms;
   set_up_keys();
   const std::size_t n = options_.replicas;
   const std::size_t faults = validators_.faults_tolerated();
@@ -721,6 +730,13 @@ void Simulation::check_commit(Node& node, const CommittedBlock& committed) {
                 std::to_string(header.height) + " (" + who + ")");
   } else {
     committed_ids_.push_back(id);
+    committed_shapes_.push_back({header.time_ms, header.transaction_count});
+    const auto& [parent_time_ms, parent_transactions] = committed_shapes_[header.height - 1];
+    if (parent_transactions >= config_.busy_block_transactions) {
+      ++result_.busy_blocks;
+      result_.busy_block_gap_ms_min =
+          std::min(result_.busy_block_gap_ms_min, header.time_ms - parent_time_ms);
+    }
   }
   node.checked_height = header.height;
   node.checked_tip = id;

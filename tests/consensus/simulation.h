@@ -51,6 +51,8 @@ struct SimulationOptions {
   std::uint64_t steps_max = 3'000'000;
   // Prints each replica's round, committed height and counters at the end.
   bool verbose = false;
+  // Replaces simulation_engine_config()'s busy_block_interval_ms when set.
+  std::optional<std::uint64_t> busy_block_interval_ms;
 };
 
 struct SimulationResult {
@@ -67,6 +69,10 @@ struct SimulationResult {
   std::uint64_t timed_out_rounds_per_mille_at_gst = 0;
   std::uint64_t evidence_items = 0;              // Equivocation evidence held by honest replicas.
   std::uint64_t crashes = 0;
+  // Committed blocks whose parent carries at least busy_block_transactions, and the least time
+  // between such a block and its parent (UINT64_MAX when there is none).
+  std::uint64_t busy_blocks = 0;
+  std::uint64_t busy_block_gap_ms_min = UINT64_MAX;
 
   bool failed() const { return safety_violated || liveness_violated; }
 };
