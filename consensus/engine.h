@@ -256,6 +256,9 @@ class Engine {
   std::optional<SyncState> sync_;
 
   std::deque<Message> self_inbox_;
+  // What this replica signed for its last proposal, and the signature, which check_proposal
+  // then does not check again.
+  std::optional<std::pair<Bytes, Signature>> own_proposal_signature_;
   // This replica's own proposal, sent before a sync: it reaches the replica in on_continue().
   std::deque<Message> deferred_self_inbox_;
   // A round this replica leads, written as proposed with its vote or timeout of the round before

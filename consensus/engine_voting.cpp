@@ -154,9 +154,11 @@ void Engine::handle_vote(ValidatorIndex from, const Vote& vote) {
       ++counters_.stale_messages_dropped;
       return;
     }
+  // This replica's own vote, as it signed and recorded it, needs no check.
+  const bool own = vote.voter == identity_.self && safety_.last_vote == vote;
   if (vote.voter >= identity_.validators.size() || vote.data.round == 0 ||
-      !dependencies_.verifier.verify(vote.voter, signing_tag::vote, encode(vote.data),
-                                     vote.signature)) {
+      (!own && !dependencies_.verifier.verify(vote.voter, signing_tag::vote, encode(vote.data),
+                                              vote.signature))) {
     ++counters_.invalid_messages_dropped;
     return;
   }
@@ -251,8 +253,9 @@ void Engine::try_propose() {
   const bool reserved = durable_reserved_round_ == current_round_ ||
                         config_.testing_propose_before_sync_unreserved;
   if (!(reserved ? write_safety_state() : persist_safety_state())) return;
-  proposal.signature = dependencies_.signer.sign(
-      signing_tag::proposal, encode(ProposalSigningData{proposal.block.id(), current_round_}));
+  Bytes signed_bytes = encode(ProposalSigningData{proposal.block.id(), current_round_});
+  proposal.signature = dependencies_.signer.sign(signing_tag::proposal, signed_bytes);
+  own_proposal_signature_ = {std::move(signed_bytes), proposal.signature};
   ++counters_.proposals_sent;
   if (!reserved) {
     send(std::nullopt, std::move(proposal));

@@ -444,6 +444,36 @@ TEST_CASE("a leader whose round is reserved sends its proposal before its sync a
   CHECK(durable.highest_proposed_round == 4);
 }
 
+TEST_CASE("a replica checks no signature of its own proposal or vote and still checks forgeries of them") {
+  SingleReplica replica;
+  const EngineOutputs proposed = propose_in_reserved_round_4(replica);
+  const Proposal* own = nullptr;
+  for (const auto& outgoing : proposed.messages)
+    if (const auto* proposal = std::get_if<Proposal>(&outgoing.message)) own = proposal;
+  REQUIRE(own != nullptr);
+  REQUIRE(own->timeout_certificate.has_value());
+  const std::size_t certificate_checks = own->timeout_certificate->signatures.size();
+  const std::size_t checks = replica.verifier->checks;
+  // The proposal comes back through the self inbox, and so does the vote on it: only the TC
+  // the proposal carries is checked, as in anyone's proposal.
+  replica.engine->on_continue();
+  REQUIRE(count_sent<Vote>(replica.engine->take_outputs(), 0) == 1);
+  CHECK(replica.verifier->checks == checks + certificate_checks);
+  CHECK(replica.engine->counters().invalid_messages_dropped == 0);
+  // A vote in validator 0's name that it did not sign is checked and refused.
+  Vote forged = replica.vote(0, 4, 9);
+  forged.signature.bytes[0] ^= 1;
+  replica.engine->on_message(1, forged);
+  CHECK(replica.verifier->checks == checks + certificate_checks + 1);
+  CHECK(replica.engine->counters().invalid_messages_dropped == 1);
+  // So is a copy of its proposal with the signature changed.
+  Proposal altered = *own;
+  altered.signature.bytes[0] ^= 1;
+  replica.engine->on_message(1, altered);
+  CHECK(replica.verifier->checks == checks + certificate_checks + 2);
+  CHECK(replica.engine->counters().invalid_messages_dropped == 2);
+}
+
 TEST_CASE("a leader restarted after sending an unrecorded proposal does not propose again in its round") {
   SingleReplica replica;
   REQUIRE(count_sent<Proposal>(propose_in_reserved_round_4(replica), 0) == 1);
