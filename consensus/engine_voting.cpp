@@ -217,18 +217,12 @@ void Engine::try_propose() {
   if (!justified) return;
   auto parent = blocks_.find(qc.vote.block_id);
   if (parent == blocks_.end()) return;  // A sync for it is under way.
-  const std::set<Hash> excluded = uncommitted_transaction_ids(qc.vote.block_id);
-  const bool busy = dependencies_.transactions.has_transactions(excluded) ||
-                    chain_holds_uncommitted_transactions(qc.vote.block_id);
   const std::uint64_t now = dependencies_.clock.now_ms();
-  if (!busy && now < round_entered_at_ms_ + config_.empty_block_interval_ms) {
-    outputs_.timers.push_back({TimerKind::propose, current_round_,
-                               round_entered_at_ms_ + config_.empty_block_interval_ms});
-    return;
-  }
-  if (busy && config_.busy_block_interval_ms > 0 &&
+  // Under load (a parent that carries its transactions uncommitted, so the chain is busy
+  // whatever the pool holds) the leader paces itself. The parent's time is another replica's
+  // clock: the wait is bounded by this round's start.
+  if (config_.busy_block_interval_ms > 0 &&
       parent->second.header.transaction_count >= config_.busy_block_transactions) {
-    // The parent's time is another replica's clock: the wait is bounded by this round's start.
     const std::uint64_t ready_at =
         std::min(parent->second.header.time_ms, round_entered_at_ms_) +
         config_.busy_block_interval_ms;
@@ -240,6 +234,14 @@ void Engine::try_propose() {
       }
       return;
     }
+  }
+  const std::set<Hash> excluded = uncommitted_transaction_ids(qc.vote.block_id);
+  const bool busy = dependencies_.transactions.has_transactions(excluded) ||
+                    chain_holds_uncommitted_transactions(qc.vote.block_id);
+  if (!busy && now < round_entered_at_ms_ + config_.empty_block_interval_ms) {
+    outputs_.timers.push_back({TimerKind::propose, current_round_,
+                               round_entered_at_ms_ + config_.empty_block_interval_ms});
+    return;
   }
   Proposal proposal;
   proposal.block = build_block(parent->second, excluded);
