@@ -11,12 +11,13 @@
 
 namespace priora::node {
 
-http::Response json_response(unsigned status, const nlohmann::json& body) {
-  http::Response response;
-  response.status = status;
+std::string json_text(const nlohmann::json& value) {
   // Replace rather than throw: a message may quote a path that is not valid UTF-8.
-  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return response;
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+http::Response json_response(unsigned status, const nlohmann::json& body) {
+  return json_text_response(status, json_text(body));
 }
 
 http::Response json_text_response(unsigned status, std::string body) {

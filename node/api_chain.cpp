@@ -26,7 +26,7 @@ void append_key(std::string& out, std::string_view key) {
 // Any other value, as json_response writes it (bytes that are not UTF-8 become U+FFFD).
 void append_value(std::string& out, std::string_view key, const json& value) {
   append_key(out, key);
-  out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+  out += json_text(value);
 }
 
 // A string; hex and the registry's names need no escaping and are copied as they are.

@@ -85,15 +85,12 @@ void answer_waiter(SubmitWaiter& waiter, bool timed_out) {
     error = {{"code", api_error::mempool_full}, {"message", "the mempool is full"}};
   }
   // {"error": ..., "results": [...]}, written out: the committed entries are text already.
-  const auto dump = [](const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
   std::string body = "{";
-  if (!error.is_null()) body += "\"error\":" + dump(error) + ",";
+  if (!error.is_null()) body += "\"error\":" + json_text(error) + ",";
   body += "\"results\":[";
   for (std::size_t i = 0; i < waiter.results.size(); ++i) {
     if (i != 0) body += ',';
-    body += waiter.committed[i].empty() ? dump(waiter.results[i]) : waiter.committed[i];
+    body += waiter.committed[i].empty() ? json_text(waiter.results[i]) : waiter.committed[i];
   }
   body += "]}";
   waiter.respond(json_text_response(status, std::move(body)));
