@@ -504,6 +504,17 @@ std::uint64_t read_key_u64(ByteView key, std::size_t offset) {
   return value;
 }
 
+void append_key_u32(Bytes& key, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<std::uint8_t>(value >> shift));
+}
+
+std::uint32_t read_key_u32(ByteView key, std::size_t offset) {
+  PRIORA_ASSERT(offset + 4 <= key.size());
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < 4; ++i) value = (value << 8) | key[offset + i];
+  return value;
+}
+
 Bytes key_u64(std::uint64_t value) {
   Bytes key;
   key.reserve(8);

@@ -185,5 +185,7 @@ class Store {
 void append_key_u64(Bytes& key, std::uint64_t value);
 std::uint64_t read_key_u64(ByteView key, std::size_t offset);
 Bytes key_u64(std::uint64_t value);
+void append_key_u32(Bytes& key, std::uint32_t value);
+std::uint32_t read_key_u32(ByteView key, std::size_t offset);
 
 }  // namespace priora

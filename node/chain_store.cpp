@@ -2,6 +2,7 @@
 #include "node/chain_store.h"
 
 #include <string>
+#include <vector>
 
 namespace priora::node {
 namespace {
@@ -22,7 +23,7 @@ Result<std::optional<T>> read_decoded(const ReadTransaction& read, Database data
 
 }  // namespace
 
-Result<ChainStore> ChainStore::open(Store& store) {
+Result<ChainStore> ChainStore::open(Store& store, TransactionIndexLimits limits) {
   Databases databases;
   auto blocks = store.database("chain.blocks");
   PRIORA_TRY(blocks);
@@ -32,10 +33,16 @@ Result<ChainStore> ChainStore::open(Store& store) {
   PRIORA_TRY(certificates);
   auto transactions = store.database("chain.transactions");
   PRIORA_TRY(transactions);
+  auto transaction_ids = store.database("chain.transaction_ids");
+  PRIORA_TRY(transaction_ids);
   auto meta = store.database("chain.meta");
   PRIORA_TRY(meta);
   databases = {*blocks, *headers, *certificates, *transactions, *meta};
-  return ChainStore(databases);
+  auto read = store.read();
+  PRIORA_TRY(read);
+  auto index = TransactionIndex::open(*read, {*transaction_ids, *meta, *transactions}, limits);
+  PRIORA_TRY(index);
+  return ChainStore(databases, std::shared_ptr<TransactionIndex>(std::move(index).value()));
 }
 
 Status ChainStore::append(WriteTransaction& write, const Block& block,
@@ -56,12 +63,16 @@ Status ChainStore::append(WriteTransaction& write, const Block& block,
   PRIORA_TRY(write.append(databases_.blocks, key, encode(block)));
   PRIORA_TRY(write.append(databases_.headers, key, encode(block.header)));
   PRIORA_TRY(write.append(databases_.certificates, key, encode(certificate)));
+  std::vector<Hash> ids;
+  ids.reserve(receipts.size());
   for (std::size_t i = 0; i < receipts.size(); ++i) {
-    TransactionRecord record{block_height, static_cast<std::uint32_t>(i), first_leaf_index + i,
-                             receipts[i]};
-    PRIORA_TRY(write.put(databases_.transactions, receipts[i].transaction_id.view(),
-                         encode(record)));
+    const auto index = static_cast<std::uint32_t>(i);
+    TransactionRecord record{block_height, index, first_leaf_index + i, receipts[i]};
+    PRIORA_TRY(write.append(databases_.transactions, transaction_record_key(block_height, index),
+                            encode(record)));
+    ids.push_back(receipts[i].transaction_id);
   }
+  PRIORA_TRY(index_->add_block(write, block_height, ids));
   return write.put(databases_.meta, as_bytes(height_key), key);
 }
 
@@ -90,7 +101,18 @@ Result<std::optional<CommitCertificate>> ChainStore::certificate(const ReadTrans
 
 Result<std::optional<TransactionRecord>> ChainStore::transaction(const ReadTransaction& read,
                                                                  const Hash& id) const {
-  return read_decoded<TransactionRecord>(read, databases_.transactions, id.view());
+  auto tip = height(read);
+  PRIORA_TRY(tip);
+  auto place = index_->find(read, *tip, id);
+  PRIORA_TRY(place);
+  if (!place->has_value()) return std::optional<TransactionRecord>();
+  auto record = read_decoded<TransactionRecord>(
+      read, databases_.transactions, transaction_record_key((*place)->height, (*place)->index));
+  PRIORA_TRY(record);
+  if (!record->has_value() || (*record)->receipt.transaction_id != id)
+    return make_error(ErrorKind::corruption,
+                      "chain store: the index of ids names a place without that transaction");
+  return record;
 }
 
 Result<std::optional<CertifiedHeader>> ChainStore::certified_header_covering(

@@ -7,19 +7,23 @@
 //   chain.headers       height u64 BE  -> encode(BlockHeader)
 //   chain.certificates  height u64 BE  -> encode(CommitCertificate), which commits this block or
 //                                          a descendant that committed together with it
-//   chain.transactions  transaction id -> encode(TransactionRecord)
+//   chain.transactions  height u64 BE || position u32 BE -> encode(TransactionRecord)
+//   chain.transaction_ids, and "transaction_ids" in chain.meta: where each committed
+//                       transaction is, by its id (node/transaction_index.h)
 //   chain.meta          "height"       -> u64 BE, the last committed height
 //
 // Threads: one writer (the node's execution), readers on any thread with their own transaction.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 
 #include "ledger/result.h"
 #include "ledger/store.h"
 #include "ledger/types.h"
+#include "node/transaction_index.h"
 
 namespace priora::node {
 
@@ -48,8 +52,9 @@ struct CertifiedHeader {
 
 class ChainStore {
  public:
-  // Opens (creating when new) the chain databases. Call at start-up, before concurrent use.
-  [[nodiscard]] static Result<ChainStore> open(Store& store);
+  // Opens (creating when new) the chain databases, and reads the ids of the newest blocks into
+  // the index's tail. Call at start-up, before concurrent use.
+  [[nodiscard]] static Result<ChainStore> open(Store& store, TransactionIndexLimits limits = {});
 
   // Records a committed block: block, header, certificate, and one TransactionRecord per
   // receipt (receipts[i] belongs to block.transactions[i]; its leaf index is
@@ -87,8 +92,10 @@ class ChainStore {
     Database transactions;
     Database meta;
   };
-  explicit ChainStore(Databases databases) : databases_(databases) {}
+  ChainStore(Databases databases, std::shared_ptr<TransactionIndex> index)
+      : databases_(databases), index_(std::move(index)) {}
   Databases databases_;
+  std::shared_ptr<TransactionIndex> index_;  // Shared by copies: its tail is the node's one.
 };
 
 }  // namespace priora::node

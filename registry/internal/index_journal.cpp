@@ -57,8 +57,7 @@ Status journal_append(WriteTransaction& write, const Databases& databases, std::
                       std::uint32_t sequence, Table table, bool erase, ByteView key) {
   PRIORA_ASSERT(journaled(table));
   Bytes journal_key = key_u64(height);
-  for (int shift = 24; shift >= 0; shift -= 8)
-    journal_key.push_back(static_cast<std::uint8_t>(sequence >> shift));
+  append_key_u32(journal_key, sequence);
   Bytes record{static_cast<std::uint8_t>(table), erase ? operation_erase : operation_put};
   record.insert(record.end(), key.begin(), key.end());
   return write.append(databases[Table::index_journal], journal_key, record);

@@ -30,9 +30,7 @@ Result<std::unique_ptr<Databases>> Databases::open(Store& store) {
 }
 
 void append_day_key(Bytes& key, Day day) {
-  const auto biased = static_cast<std::uint32_t>(static_cast<std::int64_t>(day) + day_key_bias);
-  for (int shift = 24; shift >= 0; shift -= 8)
-    key.push_back(static_cast<std::uint8_t>(biased >> shift));
+  append_key_u32(key, static_cast<std::uint32_t>(static_cast<std::int64_t>(day) + day_key_bias));
 }
 
 Bytes day_key(Day day) {
@@ -42,16 +40,12 @@ Bytes day_key(Day day) {
 }
 
 Day read_day_key(ByteView key, std::size_t offset) {
-  PRIORA_ASSERT(key.size() >= offset + 4);
-  std::uint32_t biased = 0;
-  for (std::size_t i = 0; i < 4; ++i) biased = (biased << 8) | key[offset + i];
-  return static_cast<Day>(static_cast<std::int64_t>(biased) - day_key_bias);
+  return static_cast<Day>(static_cast<std::int64_t>(read_key_u32(key, offset)) - day_key_bias);
 }
 
 Bytes history_key(std::uint64_t filing_id, std::uint32_t sequence) {
   Bytes key = key_u64(filing_id);
-  for (int shift = 24; shift >= 0; shift -= 8)
-    key.push_back(static_cast<std::uint8_t>(sequence >> shift));
+  append_key_u32(key, sequence);
   return key;
 }
 

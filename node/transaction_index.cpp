@@ -1,0 +1,297 @@
+// The index of transaction ids in runs; see transaction_index.h.
+#include "node/transaction_index.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "node/chain_store.h"
+
+namespace priora::node {
+namespace {
+
+constexpr std::string_view state_key = "transaction_ids";
+constexpr std::size_t run_key_bytes = 4 + Hash::size_bytes;
+constexpr std::size_t place_bytes = 12;
+
+Bytes run_key(std::uint32_t run, const Hash& id) {
+  Bytes key;
+  key.reserve(run_key_bytes);
+  append_key_u32(key, run);
+  key.insert(key.end(), id.bytes.begin(), id.bytes.end());
+  return key;
+}
+
+bool in_run(ByteView key, std::uint32_t run) {
+  return key.size() == run_key_bytes && read_key_u32(key, 0) == run;
+}
+
+Hash id_of_key(ByteView key) {
+  Hash id;
+  std::copy(key.begin() + 4, key.end(), id.bytes.begin());
+  return id;
+}
+
+Bytes place_value(const TransactionPlace& place) {
+  Bytes value = key_u64(place.height);
+  append_key_u32(value, place.index);
+  return value;
+}
+
+Result<TransactionPlace> read_place(ByteView value) {
+  if (value.size() != place_bytes)
+    return make_error(ErrorKind::corruption, "chain store: bad place in the index of ids");
+  return TransactionPlace{read_key_u64(value, 0), read_key_u32(value, 8)};
+}
+
+struct Entry {
+  Hash id;
+  Bytes place;
+};
+
+}  // namespace
+
+Bytes transaction_record_key(std::uint64_t height, std::uint32_t index) {
+  return place_value({height, index});
+}
+
+Result<std::unique_ptr<TransactionIndex>> TransactionIndex::open(const ReadTransaction& read,
+                                                                 Databases databases,
+                                                                 TransactionIndexLimits limits) {
+  PRIORA_ASSERT(limits.run_ids > 0 && limits.runs_per_level >= 2 && limits.work_per_block > 0);
+  std::unique_ptr<TransactionIndex> index(new TransactionIndex(databases, limits));
+  auto state = index->state(read);
+  PRIORA_TRY(state);
+  Cursor records(read, databases.records);
+  auto entry = records.seek(key_u64(state->indexed_height + 1));
+  for (; entry.ok() && entry->has_value(); entry = records.next()) {
+    auto record = decode<TransactionRecord>((*entry)->value);
+    if (!record.ok())
+      return make_error(ErrorKind::corruption, "chain store: " + record.error().message);
+    index->tail_.insert_or_assign(record->receipt.transaction_id,
+                                  TransactionPlace{record->height, record->index});
+    ++index->tail_blocks_[record->height];
+  }
+  PRIORA_TRY(entry);
+  index->pruned_through_ = state->indexed_height;
+  index->count_unindexed_locked(state->indexed_height);
+  return index;
+}
+
+Result<TransactionIndexState> TransactionIndex::state(const ReadTransaction& read) const {
+  auto bytes = read.get(databases_.meta, as_bytes(state_key));
+  PRIORA_TRY(bytes);
+  if (!bytes->has_value()) return TransactionIndexState{};
+  auto state = decode<TransactionIndexState>(**bytes);
+  if (!state.ok())
+    return make_error(ErrorKind::corruption,
+                      "chain store: index of ids: " + state.error().message);
+  return std::move(state).value();
+}
+
+Status TransactionIndex::add_block(WriteTransaction& write, std::uint64_t height,
+                                   std::span<const Hash> ids) {
+  auto state = this->state(write);
+  PRIORA_TRY(state);
+  PRIORA_ASSERT(height > state->indexed_height);
+  std::size_t unindexed = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      tail_.insert_or_assign(ids[i], TransactionPlace{height, static_cast<std::uint32_t>(i)});
+    if (counted_above_ != state->indexed_height) count_unindexed_locked(state->indexed_height);
+    // Empty blocks are not kept: an idle chain would otherwise grow the map block by block.
+    if (!ids.empty() && tail_blocks_.insert_or_assign(height, ids.size()).second)
+      counted_ids_ += ids.size();
+    unindexed = counted_ids_;
+  }
+  const TransactionIndexState before = *state;
+  if (unindexed >= limits_.run_ids) PRIORA_TRY(write_run(write, *state, height));
+  std::size_t budget = std::max(limits_.work_per_block, 4 * ids.size());
+  while (budget > 0) {
+    if (!state->retired.empty()) {
+      PRIORA_TRY(erase_some(write, *state, budget));
+    } else if (!state->merge_inputs.empty()) {
+      PRIORA_TRY(merge_some(write, *state, budget));
+    } else {
+      PRIORA_TRY(start_merge(*state));
+      if (state->merge_inputs.empty()) break;  // Nothing to merge.
+    }
+  }
+  if (*state == before) return {};
+  return write.put(databases_.meta, as_bytes(state_key), encode(*state));
+}
+
+Status TransactionIndex::write_run(WriteTransaction& write, TransactionIndexState& state,
+                                   std::uint64_t height) {
+  std::vector<std::pair<Hash, TransactionPlace>> entries;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, place] : tail_)
+      if (place.height > state.indexed_height && place.height <= height)
+        entries.emplace_back(id, place);
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (state.runs.size() + state.merge_inputs.size() + 1 > transaction_index_runs_max)
+    return make_error(ErrorKind::too_large,
+                      "chain store: the index of ids has too many runs");
+  const std::uint32_t number = state.next_run++;
+  for (const auto& [id, place] : entries)
+    PRIORA_TRY(write.append(databases_.ids, run_key(number, id), place_value(place)));
+  state.runs.push_back({number, 0, entries.size()});
+  const std::uint64_t previous = state.indexed_height;
+  state.indexed_height = height;
+  // The ids of the run before this one leave the tail: a reader whose snapshot is older than
+  // both runs finds them by reading the records (scan_records).
+  std::lock_guard lock(mutex_);
+  std::erase_if(tail_, [&](const auto& item) { return item.second.height <= previous; });
+  tail_blocks_.erase(tail_blocks_.begin(), tail_blocks_.upper_bound(previous));
+  pruned_through_ = std::max(pruned_through_, previous);
+  count_unindexed_locked(height);
+  return {};
+}
+
+void TransactionIndex::count_unindexed_locked(std::uint64_t indexed_height) {
+  counted_above_ = indexed_height;
+  counted_ids_ = 0;
+  for (auto at = tail_blocks_.upper_bound(indexed_height); at != tail_blocks_.end(); ++at)
+    counted_ids_ += at->second;
+}
+
+Status TransactionIndex::start_merge(TransactionIndexState& state) const {
+  std::vector<std::size_t> per_level;
+  for (const auto& run : state.runs) {
+    if (run.level >= per_level.size()) per_level.resize(run.level + 1);
+    ++per_level[run.level];
+  }
+  for (std::size_t level = 0; level < per_level.size(); ++level) {
+    if (per_level[level] < limits_.runs_per_level) continue;
+    // The oldest runs of the level: runs are numbered in the order they were made.
+    std::vector<std::uint32_t> inputs;
+    for (const auto& run : state.runs)
+      if (run.level == level) inputs.push_back(run.number);
+    std::sort(inputs.begin(), inputs.end());
+    inputs.resize(limits_.runs_per_level);
+    state.merge_inputs = std::move(inputs);
+    state.merge_output = {state.next_run++, static_cast<std::uint8_t>(level + 1), 0};
+    state.merged = 0;
+    state.merged_through = Hash{};
+    return {};
+  }
+  return {};
+}
+
+Status TransactionIndex::merge_some(WriteTransaction& write, TransactionIndexState& state,
+                                    std::size_t& budget) const {
+  const std::size_t chunk = std::max<std::size_t>(64, budget / state.merge_inputs.size());
+  std::vector<Entry> read;
+  bool all_exhausted = true;
+  std::optional<Hash> bound;  // Every input's entries up to here have been read.
+  for (const std::uint32_t run : state.merge_inputs) {
+    Cursor cursor(write, databases_.ids);
+    auto entry = cursor.seek(run_key(run, state.merged_through));
+    std::size_t taken = 0;
+    for (; entry.ok() && entry->has_value() && in_run((*entry)->key, run) && taken < chunk;
+         entry = cursor.next()) {
+      Hash id = id_of_key((*entry)->key);
+      if (state.merged > 0 && id <= state.merged_through) continue;
+      read.push_back({id, Bytes((*entry)->value.begin(), (*entry)->value.end())});
+      ++taken;
+    }
+    PRIORA_TRY(entry);
+    if (taken == chunk) {
+      all_exhausted = false;
+      if (!bound || read.back().id < *bound) bound = read.back().id;
+    }
+  }
+  std::sort(read.begin(), read.end(), [](const Entry& a, const Entry& b) { return a.id < b.id; });
+  std::size_t moved = 0;
+  for (const auto& entry : read) {
+    if ((bound && entry.id > *bound) || moved == budget) break;
+    PRIORA_TRY(write.put(databases_.ids, run_key(state.merge_output.number, entry.id),
+                         entry.place));
+    state.merged_through = entry.id;
+    ++state.merged;
+    ++moved;
+  }
+  budget -= std::min(budget, std::max<std::size_t>(moved, 1));
+  if (!all_exhausted || moved < read.size()) return {};
+  // Every input is in the output: it goes live, and the inputs are erased from now on.
+  std::erase_if(state.runs, [&](const TransactionIndexRun& run) {
+    return std::find(state.merge_inputs.begin(), state.merge_inputs.end(), run.number) !=
+           state.merge_inputs.end();
+  });
+  state.merge_output.count = state.merged;
+  state.runs.push_back(state.merge_output);
+  state.retired = std::move(state.merge_inputs);
+  state.merge_inputs.clear();
+  state.merge_output = {};
+  state.merged = 0;
+  state.merged_through = Hash{};
+  return {};
+}
+
+Status TransactionIndex::erase_some(WriteTransaction& write, TransactionIndexState& state,
+                                    std::size_t& budget) const {
+  const std::uint32_t run = state.retired.front();
+  std::vector<Bytes> keys;
+  {
+    Cursor cursor(write, databases_.ids);
+    auto entry = cursor.seek(run_key(run, Hash{}));
+    for (; entry.ok() && entry->has_value() && in_run((*entry)->key, run) && keys.size() < budget;
+         entry = cursor.next())
+      keys.emplace_back((*entry)->key.begin(), (*entry)->key.end());
+    PRIORA_TRY(entry);
+  }
+  for (const auto& key : keys) PRIORA_TRY(write.erase(databases_.ids, key));
+  if (keys.size() < budget) state.retired.erase(state.retired.begin());
+  budget -= std::min(budget, std::max<std::size_t>(keys.size(), 1));
+  return {};
+}
+
+Result<std::optional<TransactionPlace>> TransactionIndex::find(const ReadTransaction& read,
+                                                               std::uint64_t committed_height,
+                                                               const Hash& id) const {
+  auto state = this->state(read);
+  PRIORA_TRY(state);
+  std::uint64_t pruned = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = tail_.find(id);
+    if (found != tail_.end() && found->second.height > state->indexed_height &&
+        found->second.height <= committed_height)
+      return std::optional<TransactionPlace>(found->second);
+    pruned = pruned_through_;
+  }
+  for (const auto& run : state->runs) {
+    auto value = read.get(databases_.ids, run_key(run.number, id));
+    PRIORA_TRY(value);
+    if (!value->has_value()) continue;
+    auto place = read_place(**value);
+    PRIORA_TRY(place);
+    return std::optional<TransactionPlace>(*place);
+  }
+  if (state->indexed_height < pruned)
+    return scan_records(read, state->indexed_height + 1, std::min(pruned, committed_height), id);
+  return std::optional<TransactionPlace>();
+}
+
+Result<std::optional<TransactionPlace>> TransactionIndex::scan_records(
+    const ReadTransaction& read, std::uint64_t from_height, std::uint64_t to_height,
+    const Hash& id) const {
+  Cursor records(read, databases_.records);
+  auto entry = records.seek(key_u64(from_height));
+  for (; entry.ok() && entry->has_value(); entry = records.next()) {
+    auto record = decode<TransactionRecord>((*entry)->value);
+    if (!record.ok())
+      return make_error(ErrorKind::corruption, "chain store: " + record.error().message);
+    if (record->height > to_height) break;
+    if (record->receipt.transaction_id == id)
+      return std::optional<TransactionPlace>(TransactionPlace{record->height, record->index});
+  }
+  PRIORA_TRY(entry);
+  return std::optional<TransactionPlace>();
+}
+
+}  // namespace priora::node
