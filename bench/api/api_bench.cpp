@@ -9,9 +9,12 @@
 //   (b) GET /v1/filings/{number} over random filings: p50 and p99 in ms, one new connection per
 //       request (the blocking client does not keep connections alive);
 //   (c) GET /v1/evidence/filing/{number} likewise;
-//   (d) evidence::verify of one bundle taken from (c): median of verify_samples calls.
-// `--runs R` (default 3) repeats (a)-(d) and prints each run and the median. Every answer is
-// checked (status 200, the right filing); any failure ends the program with status 1.
+//   (d) evidence::verify of one bundle taken from (c): median of verify_samples calls;
+//   (e) GET /v1/txs/{id} over the filings' transactions likewise: the chain store's index of
+//       transaction ids, its runs and tail as 100,000 filings leave them.
+// `--runs R` (default 3) repeats (a)-(e) and prints each run and the median. Every answer is
+// checked (status 200, the right filing or transaction); any failure ends the program with
+// status 1.
 #include <utility>  // Before Asio, whose awaitable.hpp uses std::exchange without it.
 
 #include <boost/asio.hpp>
@@ -96,8 +99,13 @@ Settings parse_arguments(int argc, char** argv) {
   return settings;
 }
 
-// A committed chain of `filings` open patents and trademarks; returns their numbers.
-std::vector<std::string> build_chain(api_testing::ChainBuilder& builder, std::size_t filings) {
+struct Committed {
+  std::vector<std::string> numbers;          // Of the filings.
+  std::vector<std::string> transaction_ids;  // Of the filings' transactions, in hex.
+};
+
+// A committed chain of `filings` open patents and trademarks.
+Committed build_chain(api_testing::ChainBuilder& builder, std::size_t filings) {
   const SigningKey office = api_testing::key_named("office/KZ");
   std::vector<SigningKey> parties;
   std::vector<Transaction> admissions;
@@ -112,7 +120,7 @@ std::vector<std::string> build_chain(api_testing::ChainBuilder& builder, std::si
   }
   std::uint64_t time_ms = builder.genesis().genesis_time_ms + day_ms / 2;
   take(builder.commit(admissions, time_ms), "admissions");
-  std::vector<std::string> numbers;
+  Committed committed;
   for (std::size_t serial = 0; serial < filings;) {
     std::vector<Transaction> block;
     for (; block.size() < filings_per_block && serial < filings; ++serial) {
@@ -133,12 +141,13 @@ std::vector<std::string> build_chain(api_testing::ChainBuilder& builder, std::si
     time_ms += day_ms / 24;
     for (const auto& receipt : take(builder.commit(block, time_ms), "filings")) {
       if (!receipt.succeeded()) fail("a filing was refused: " + receipt.reason);
-      numbers.push_back(receipt.filing_number);
+      committed.numbers.push_back(receipt.filing_number);
+      committed.transaction_ids.push_back(receipt.transaction_id.hex());
     }
   }
   // One more block: its header carries the log after the last filings, so all are provable.
   take(builder.commit({}, time_ms + 1'000), "covering block");
-  return numbers;
+  return committed;
 }
 
 struct Latency {
@@ -146,7 +155,8 @@ struct Latency {
   double p99_ms = 0;
 };
 
-// GETs `prefix + number` for random filings; checks each answer names the filing it asked for.
+// GETs `prefix + key` for random keys (filing numbers or transaction ids); checks that each
+// answer names the key it asked for.
 Latency measure_endpoint(std::uint16_t port, const std::string& prefix,
                          const std::vector<std::string>& numbers, std::mt19937_64& random,
                          std::string* last_body = nullptr) {
@@ -185,11 +195,13 @@ struct RunFigures {
   double ed25519_per_second = 0;
   Latency history;
   Latency evidence;
+  Latency transaction;
   double verify_us = 0;
 };
 
-RunFigures measure_run(std::uint16_t port, const std::vector<std::string>& numbers,
+RunFigures measure_run(std::uint16_t port, const Committed& committed,
                        const genesis::Genesis& genesis, std::mt19937_64& random) {
+  const auto& numbers = committed.numbers;
   RunFigures figures;
   figures.ed25519_per_second = ed25519_verifications_per_second(ed25519_verifications);
   if (figures.ed25519_per_second == 0) fail("a valid signature did not verify");
@@ -197,6 +209,7 @@ RunFigures measure_run(std::uint16_t port, const std::vector<std::string>& numbe
   std::string bundle_json;
   figures.evidence = measure_endpoint(port, "/v1/evidence/filing/", numbers, random, &bundle_json);
   figures.verify_us = verify_microseconds(bundle_json, genesis);
+  figures.transaction = measure_endpoint(port, "/v1/txs/", committed.transaction_ids, random);
   return figures;
 }
 
@@ -231,6 +244,12 @@ void print_figures(const std::vector<RunFigures>& runs) {
   print_row(
       "evidence p99 ms", runs, [](const RunFigures& r) { return r.evidence.p99_ms; }, "%.3f");
   print_row(
+      "transaction p50 ms", runs, [](const RunFigures& r) { return r.transaction.p50_ms; },
+      "%.3f");
+  print_row(
+      "transaction p99 ms", runs, [](const RunFigures& r) { return r.transaction.p99_ms; },
+      "%.3f");
+  print_row(
       "evidence::verify us", runs, [](const RunFigures& r) { return r.verify_us; }, "%.1f");
   print_row(
       "verify / Ed25519 verification", runs,
@@ -248,8 +267,9 @@ int main(int argc, char** argv) {
                                                       std::string(chain_id)),
                       "open");
   const auto build_start = Clock::now();
-  const std::vector<std::string> numbers = build_chain(*builder, settings.filings);
-  std::printf("%zu filings committed in %zu blocks in %.1f s; store %.1f MB\n", numbers.size(),
+  const Committed committed = build_chain(*builder, settings.filings);
+  std::printf("%zu filings committed in %zu blocks in %.1f s; store %.1f MB\n",
+              committed.numbers.size(),
               static_cast<std::size_t>(builder->height()), seconds_since(build_start),
               static_cast<double>(builder->store().used_bytes()) / 1e6);
 
@@ -266,7 +286,7 @@ int main(int argc, char** argv) {
   std::mt19937_64 random(42);
   std::vector<RunFigures> runs;
   for (std::size_t run = 0; run < settings.runs; ++run)
-    runs.push_back(measure_run(port, numbers, builder->genesis(), random));
+    runs.push_back(measure_run(port, committed, builder->genesis(), random));
   boost::asio::post(io, [&] { server.stop(); });
   io.stop();
   server_thread.join();
