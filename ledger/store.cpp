@@ -493,26 +493,35 @@ std::size_t Store::map_size_bytes() const {
   return map_size_bytes_;
 }
 
-void append_key_u64(Bytes& key, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<std::uint8_t>(value >> shift));
+namespace {
+
+template <class Integer>
+void append_big_endian(Bytes& key, Integer value) {
+  for (int shift = 8 * sizeof(Integer) - 8; shift >= 0; shift -= 8)
+    key.push_back(static_cast<std::uint8_t>(value >> shift));
 }
+
+template <class Integer>
+Integer read_big_endian(ByteView key, std::size_t offset) {
+  PRIORA_ASSERT(offset + sizeof(Integer) <= key.size());
+  Integer value = 0;
+  for (std::size_t i = 0; i < sizeof(Integer); ++i)
+    value = static_cast<Integer>((value << 8) | key[offset + i]);
+  return value;
+}
+
+}  // namespace
+
+void append_key_u64(Bytes& key, std::uint64_t value) { append_big_endian(key, value); }
 
 std::uint64_t read_key_u64(ByteView key, std::size_t offset) {
-  PRIORA_ASSERT(offset + 8 <= key.size());
-  std::uint64_t value = 0;
-  for (std::size_t i = 0; i < 8; ++i) value = (value << 8) | key[offset + i];
-  return value;
+  return read_big_endian<std::uint64_t>(key, offset);
 }
 
-void append_key_u32(Bytes& key, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<std::uint8_t>(value >> shift));
-}
+void append_key_u32(Bytes& key, std::uint32_t value) { append_big_endian(key, value); }
 
 std::uint32_t read_key_u32(ByteView key, std::size_t offset) {
-  PRIORA_ASSERT(offset + 4 <= key.size());
-  std::uint32_t value = 0;
-  for (std::size_t i = 0; i < 4; ++i) value = (value << 8) | key[offset + i];
-  return value;
+  return read_big_endian<std::uint32_t>(key, offset);
 }
 
 Bytes key_u64(std::uint64_t value) {
