@@ -107,16 +107,19 @@ Status TransactionIndex::add_block(WriteTransaction& write, std::uint64_t height
   }
   const TransactionIndexState before = *state;
   if (unindexed >= limits_.run_ids) PRIORA_TRY(write_run(write, *state, height));
-  std::size_t budget = std::max(limits_.work_per_block, 4 * ids.size());
+  std::size_t top_level = 0;
+  for (const auto& run : state->runs) top_level = std::max<std::size_t>(top_level, run.level);
+  std::size_t budget = std::max(limits_.work_per_block, 2 * (top_level + 2) * ids.size());
+  // Merges first, the lowest level first: they keep lookups short. Erasing what they retired
+  // only frees space, and takes what is left.
   while (budget > 0) {
-    if (!state->retired.empty()) {
-      PRIORA_TRY(erase_some(write, *state, budget));
-    } else if (!state->merge_inputs.empty()) {
+    start_merges(*state);
+    if (!state->merges.empty())
       PRIORA_TRY(merge_some(write, *state, budget));
-    } else {
-      PRIORA_TRY(start_merge(*state));
-      if (state->merge_inputs.empty()) break;  // Nothing to merge.
-    }
+    else if (!state->retired.empty())
+      PRIORA_TRY(erase_some(write, *state, budget));
+    else
+      break;
   }
   if (*state == before) return {};
   return write.put(databases_.meta, as_bytes(state_key), encode(*state));
@@ -133,9 +136,8 @@ Status TransactionIndex::write_run(WriteTransaction& write, TransactionIndexStat
   }
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
-  if (state.runs.size() + state.merge_inputs.size() + 1 > transaction_index_runs_max)
-    return make_error(ErrorKind::too_large,
-                      "chain store: the index of ids has too many runs");
+  if (state.runs.size() >= transaction_index_runs_max)
+    return make_error(ErrorKind::too_large, "chain store: the index of ids has too many runs");
   const std::uint32_t number = state.next_run++;
   for (const auto& [id, place] : entries)
     PRIORA_TRY(write.append(databases_.ids, run_key(number, id), place_value(place)));
@@ -159,43 +161,46 @@ void TransactionIndex::count_unindexed_locked(std::uint64_t indexed_height) {
     counted_ids_ += at->second;
 }
 
-Status TransactionIndex::start_merge(TransactionIndexState& state) const {
-  std::vector<std::size_t> per_level;
+void TransactionIndex::start_merges(TransactionIndexState& state) const {
+  std::vector<std::vector<std::uint32_t>> free_runs;  // Per level, the runs no merge takes.
   for (const auto& run : state.runs) {
-    if (run.level >= per_level.size()) per_level.resize(run.level + 1);
-    ++per_level[run.level];
+    const bool merging = std::any_of(state.merges.begin(), state.merges.end(), [&](const auto& m) {
+      return std::find(m.inputs.begin(), m.inputs.end(), run.number) != m.inputs.end();
+    });
+    if (merging) continue;
+    if (run.level >= free_runs.size()) free_runs.resize(run.level + 1);
+    free_runs[run.level].push_back(run.number);
   }
-  for (std::size_t level = 0; level < per_level.size(); ++level) {
-    if (per_level[level] < limits_.runs_per_level) continue;
+  for (std::size_t level = 0; level < free_runs.size(); ++level) {
+    const bool busy = std::any_of(state.merges.begin(), state.merges.end(),
+                                  [&](const auto& m) { return m.output.level == level + 1; });
+    if (busy || free_runs[level].size() < limits_.runs_per_level) continue;
     // The oldest runs of the level: runs are numbered in the order they were made.
-    std::vector<std::uint32_t> inputs;
-    for (const auto& run : state.runs)
-      if (run.level == level) inputs.push_back(run.number);
+    auto& inputs = free_runs[level];
     std::sort(inputs.begin(), inputs.end());
     inputs.resize(limits_.runs_per_level);
-    state.merge_inputs = std::move(inputs);
-    state.merge_output = {state.next_run++, static_cast<std::uint8_t>(level + 1), 0};
-    state.merged = 0;
-    state.merged_through = Hash{};
-    return {};
+    state.merges.push_back(
+        {std::move(inputs), {state.next_run++, static_cast<std::uint8_t>(level + 1), 0}, Hash{}});
   }
-  return {};
+  std::sort(state.merges.begin(), state.merges.end(),
+            [](const auto& a, const auto& b) { return a.output.level < b.output.level; });
 }
 
 Status TransactionIndex::merge_some(WriteTransaction& write, TransactionIndexState& state,
                                     std::size_t& budget) const {
-  const std::size_t chunk = std::max<std::size_t>(64, budget / state.merge_inputs.size());
+  auto& merge = state.merges.front();
+  const std::size_t chunk = std::max<std::size_t>(64, budget / merge.inputs.size());
   std::vector<Entry> read;
   bool all_exhausted = true;
   std::optional<Hash> bound;  // Every input's entries up to here have been read.
-  for (const std::uint32_t run : state.merge_inputs) {
+  for (const std::uint32_t run : merge.inputs) {
     Cursor cursor(write, databases_.ids);
-    auto entry = cursor.seek(run_key(run, state.merged_through));
+    auto entry = cursor.seek(run_key(run, merge.merged_through));
     std::size_t taken = 0;
     for (; entry.ok() && entry->has_value() && in_run((*entry)->key, run) && taken < chunk;
          entry = cursor.next()) {
       Hash id = id_of_key((*entry)->key);
-      if (state.merged > 0 && id <= state.merged_through) continue;
+      if (merge.output.count > 0 && id <= merge.merged_through) continue;
       read.push_back({id, Bytes((*entry)->value.begin(), (*entry)->value.end())});
       ++taken;
     }
@@ -209,26 +214,21 @@ Status TransactionIndex::merge_some(WriteTransaction& write, TransactionIndexSta
   std::size_t moved = 0;
   for (const auto& entry : read) {
     if ((bound && entry.id > *bound) || moved == budget) break;
-    PRIORA_TRY(write.put(databases_.ids, run_key(state.merge_output.number, entry.id),
-                         entry.place));
-    state.merged_through = entry.id;
-    ++state.merged;
+    PRIORA_TRY(
+        write.put(databases_.ids, run_key(merge.output.number, entry.id), entry.place));
+    merge.merged_through = entry.id;
+    ++merge.output.count;
     ++moved;
   }
   budget -= std::min(budget, std::max<std::size_t>(moved, 1));
   if (!all_exhausted || moved < read.size()) return {};
   // Every input is in the output: it goes live, and the inputs are erased from now on.
   std::erase_if(state.runs, [&](const TransactionIndexRun& run) {
-    return std::find(state.merge_inputs.begin(), state.merge_inputs.end(), run.number) !=
-           state.merge_inputs.end();
+    return std::find(merge.inputs.begin(), merge.inputs.end(), run.number) != merge.inputs.end();
   });
-  state.merge_output.count = state.merged;
-  state.runs.push_back(state.merge_output);
-  state.retired = std::move(state.merge_inputs);
-  state.merge_inputs.clear();
-  state.merge_output = {};
-  state.merged = 0;
-  state.merged_through = Hash{};
+  state.runs.push_back(merge.output);
+  state.retired.insert(state.retired.end(), merge.inputs.begin(), merge.inputs.end());
+  state.merges.erase(state.merges.begin());
   return {};
 }
 

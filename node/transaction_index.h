@@ -11,8 +11,11 @@
 //   - when the tail holds `run_ids` ids, they are written in id order as one run of level 0, in
 //     the write transaction of the block that filled it, and that block's height becomes the
 //     index's `indexed_height`;
-//   - when a level holds `runs_per_level` runs, they are merged into one run of the next level,
-//     and then erased, a bounded number of entries in each block's write transaction.
+//   - when a level holds `runs_per_level` runs besides those being merged, they are merged into
+//     one run of the next level, and then erased, a bounded number of entries in each block's
+//     write transaction. Each level has its merge of its own, the lowest served first, so a long
+//     merge high up does not let runs pile up below it; and a block's budget grows with the
+//     levels, so merging keeps pace with any sustained load.
 // An id is committed once, so no run shadows another: a lookup asks the tail and every live run.
 // All of it is in the blocks' own write transactions, so a crash needs no recovery step.
 //
@@ -40,9 +43,11 @@
 namespace priora::node {
 
 struct TransactionIndexLimits {
-  std::size_t run_ids = 16384;        // Ids in the tail that make a run of level 0.
-  std::size_t runs_per_level = 4;     // Runs of one level that are merged into one.
-  std::size_t work_per_block = 4096;  // Entries merged or erased in a block's write, at most.
+  std::size_t run_ids = 16384;     // Ids in the tail that make a run of level 0.
+  std::size_t runs_per_level = 4;  // Runs of one level that are merged into one.
+  // Entries merged or erased in a block's write: at most the larger of this and 2 x (levels + 1)
+  // per id of the block (each id is merged once and erased once per level it climbs).
+  std::size_t work_per_block = 4096;
 };
 
 struct TransactionPlace {
@@ -52,6 +57,7 @@ struct TransactionPlace {
 };
 
 inline constexpr std::uint32_t transaction_index_runs_max = 1024;
+inline constexpr std::uint32_t transaction_index_levels_max = 64;
 
 // The key of a transaction's record in chain.transactions: height (u64 BE) || position (u32 BE).
 Bytes transaction_record_key(std::uint64_t height, std::uint32_t index);
@@ -68,23 +74,32 @@ struct TransactionIndexRun {
   friend bool operator==(const TransactionIndexRun&, const TransactionIndexRun&) = default;
 };
 
+// A merge under way: its inputs are still live, its output is not yet.
+struct TransactionIndexMerge {
+  std::vector<std::uint32_t> inputs;
+  TransactionIndexRun output;
+  Hash merged_through;  // The last id written to the output, in id order (if output.count > 0).
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(encoding::bounded(inputs, transaction_index_runs_max), output, merged_through);
+  }
+  friend bool operator==(const TransactionIndexMerge&, const TransactionIndexMerge&) = default;
+};
+
 // What chain.meta keeps about the index.
 struct TransactionIndexState {
   std::uint64_t indexed_height = 0;  // Every id at or below it is in a live run.
   std::uint32_t next_run = 0;
   std::vector<TransactionIndexRun> runs;  // Live: lookups ask these.
-  // The merge under way, if any: its inputs are still live, its output is not yet.
-  std::vector<std::uint32_t> merge_inputs;
-  TransactionIndexRun merge_output;
-  std::uint64_t merged = 0;  // Entries written to the output so far, in id order.
-  Hash merged_through;       // The last of them.
+  std::vector<TransactionIndexMerge> merges;  // At most one per level, in level order.
   std::vector<std::uint32_t> retired;  // Merged runs whose entries are being erased.
 
   template <class Archive>
   void serialize(Archive& archive) {
     archive(indexed_height, next_run, encoding::bounded(runs, transaction_index_runs_max),
-            encoding::bounded(merge_inputs, transaction_index_runs_max), merge_output, merged,
-            merged_through, encoding::bounded(retired, transaction_index_runs_max));
+            encoding::bounded(merges, transaction_index_levels_max),
+            encoding::bounded(retired, transaction_index_runs_max));
   }
   friend bool operator==(const TransactionIndexState&, const TransactionIndexState&) = default;
 };
@@ -121,7 +136,10 @@ class TransactionIndex {
       : databases_(databases), limits_(limits) {}
 
   Status write_run(WriteTransaction& write, TransactionIndexState& state, std::uint64_t height);
-  Status start_merge(TransactionIndexState& state) const;
+  // Starts a merge on each level that has runs_per_level runs outside its merge.
+  void start_merges(TransactionIndexState& state) const;
+  // Moves the lowest level's merge along; when it is done, its output goes live on the next
+  // level and its inputs are retired.
   Status merge_some(WriteTransaction& write, TransactionIndexState& state,
                     std::size_t& budget) const;
   Status erase_some(WriteTransaction& write, TransactionIndexState& state,

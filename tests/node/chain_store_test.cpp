@@ -114,6 +114,13 @@ struct Chain {
     return *state;
   }
 
+  std::size_t most_runs_on_a_level() const {
+    std::map<int, std::size_t> per_level;
+    std::size_t most = 0;
+    for (const auto& run : state().runs) most = std::max(most, ++per_level[run.level]);
+    return most;
+  }
+
   std::size_t stored_ids() const {
     auto read = store->read();
     REQUIRE(read.ok());
@@ -138,6 +145,7 @@ TEST_CASE("the chain store finds every committed transaction by its id through r
   for (int block = 0; block < 300; ++block) {
     chain.commit(random() % 5);  // Empty blocks among them.
     if (block % 37 == 0) chain.require_all_found();
+    CHECK(chain.most_runs_on_a_level() <= 2 * small_limits.runs_per_level);
   }
   chain.require_all_found();
   auto read = chain.store->read();
@@ -154,7 +162,7 @@ TEST_CASE("the chain store finds every committed transaction by its id through r
   // Once the merges are done, the table holds each indexed id once: merged runs are erased.
   for (int block = 0; block < 200; ++block) chain.commit(0);
   const auto settled = chain.state();
-  CHECK(settled.merge_inputs.empty());
+  CHECK(settled.merges.empty());
   CHECK(settled.retired.empty());
   std::uint64_t in_runs = 0;
   for (const auto& run : settled.runs) in_runs += run.count;
@@ -163,6 +171,19 @@ TEST_CASE("the chain store finds every committed transaction by its id through r
   for (const auto& [id, place] : chain.committed)
     if (place.height <= settled.indexed_height) ++indexed;
   CHECK(in_runs == indexed);
+}
+
+TEST_CASE("full blocks leave few runs on every level and every id found", "[chain]") {
+  // A run of level 0 every block: merging must keep pace, the lowest level first. (When the
+  // erasing of merged runs came first, eight runs piled up on a level here.)
+  Chain chain;
+  std::size_t most = 0;
+  for (int block = 0; block < 250; ++block) {
+    chain.commit(12);
+    most = std::max(most, chain.most_runs_on_a_level());
+  }
+  CHECK(most <= 2 * small_limits.runs_per_level);
+  chain.require_all_found();
 }
 
 TEST_CASE("a reopened chain store finds the transactions of its newest blocks again", "[chain]") {
