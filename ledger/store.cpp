@@ -231,6 +231,13 @@ Result<std::optional<Cursor::Entry>> Cursor::next() { return move(MDB_NEXT); }
 Result<std::optional<Cursor::Entry>> Cursor::previous() { return move(MDB_PREV); }
 Result<std::optional<Cursor::Entry>> Cursor::seek(ByteView key) { return move(MDB_SET_RANGE, key); }
 
+Status Cursor::erase_current() {
+  const int code = mdb_cursor_del(cursor_, 0);
+  if (code == MDB_MAP_FULL) throw MapFull{};
+  if (code != 0) return lmdb_error(code, "mdb_cursor_del");
+  return {};
+}
+
 Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   std::error_code error;
   std::filesystem::create_directories(options.path, error);

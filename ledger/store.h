@@ -114,6 +114,9 @@ class Cursor {
   Result<std::optional<Entry>> previous();
   // The first entry with key >= `key`.
   Result<std::optional<Entry>> seek(ByteView key);
+  // Removes the entry the cursor is on; a cursor of a write transaction only. Seek again before
+  // reading.
+  Status erase_current();
 
  private:
   Result<std::optional<Entry>> move(MDB_cursor_op operation, ByteView key = {});

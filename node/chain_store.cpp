@@ -33,7 +33,7 @@ Result<ChainStore> ChainStore::open(Store& store, TransactionIndexLimits limits)
   PRIORA_TRY(certificates);
   auto transactions = store.database("chain.transactions");
   PRIORA_TRY(transactions);
-  auto transaction_ids = store.database("chain.transaction_ids");
+  auto transaction_ids = TransactionIndex::open_tables(store);
   PRIORA_TRY(transaction_ids);
   auto meta = store.database("chain.meta");
   PRIORA_TRY(meta);

@@ -8,7 +8,7 @@
 //   chain.certificates  height u64 BE  -> encode(CommitCertificate), which commits this block or
 //                                          a descendant that committed together with it
 //   chain.transactions  height u64 BE || position u32 BE -> encode(TransactionRecord)
-//   chain.transaction_ids, and "transaction_ids" in chain.meta: where each committed
+//   chain.transaction_ids.<level>, and "transaction_ids" in chain.meta: where each committed
 //                       transaction is, by its id (node/transaction_index.h)
 //   chain.meta          "height"       -> u64 BE, the last committed height
 //

@@ -46,13 +46,24 @@ Result<TransactionPlace> read_place(ByteView value) {
 
 struct Entry {
   Hash id;
-  Bytes place;
+  std::array<std::uint8_t, place_bytes> place;
 };
 
 }  // namespace
 
 Bytes transaction_record_key(std::uint64_t height, std::uint32_t index) {
   return place_value({height, index});
+}
+
+Result<std::array<Database, transaction_index_levels_max>> TransactionIndex::open_tables(
+    Store& store) {
+  std::array<Database, transaction_index_levels_max> tables;
+  for (std::size_t level = 0; level < tables.size(); ++level) {
+    auto table = store.database("chain.transaction_ids." + std::to_string(level));
+    PRIORA_TRY(table);
+    tables[level] = *table;
+  }
+  return tables;
 }
 
 Result<std::unique_ptr<TransactionIndex>> TransactionIndex::open(const ReadTransaction& read,
@@ -140,7 +151,7 @@ Status TransactionIndex::write_run(WriteTransaction& write, TransactionIndexStat
     return make_error(ErrorKind::too_large, "chain store: the index of ids has too many runs");
   const std::uint32_t number = state.next_run++;
   for (const auto& [id, place] : entries)
-    PRIORA_TRY(write.append(databases_.ids, run_key(number, id), place_value(place)));
+    PRIORA_TRY(write.append(databases_.ids[0], run_key(number, id), place_value(place)));
   state.runs.push_back({number, 0, entries.size()});
   const std::uint64_t previous = state.indexed_height;
   state.indexed_height = height;
@@ -174,7 +185,9 @@ void TransactionIndex::start_merges(TransactionIndexState& state) const {
   for (std::size_t level = 0; level < free_runs.size(); ++level) {
     const bool busy = std::any_of(state.merges.begin(), state.merges.end(),
                                   [&](const auto& m) { return m.output.level == level + 1; });
-    if (busy || free_runs[level].size() < limits_.runs_per_level) continue;
+    if (busy || free_runs[level].size() < limits_.runs_per_level ||
+        level + 1 >= transaction_index_levels_max)
+      continue;
     // The oldest runs of the level: runs are numbered in the order they were made.
     auto& inputs = free_runs[level];
     std::sort(inputs.begin(), inputs.end());
@@ -189,64 +202,78 @@ void TransactionIndex::start_merges(TransactionIndexState& state) const {
 Status TransactionIndex::merge_some(WriteTransaction& write, TransactionIndexState& state,
                                     std::size_t& budget) const {
   auto& merge = state.merges.front();
+  const Database from = databases_.ids[merge.output.level - 1];
+  const Database to = databases_.ids[merge.output.level];
+  // Reads each input from past the last id merged, a chunk at a time, and merges in id order up
+  // to the least of the chunks' last ids: past it an input not read to its end may hold less.
   const std::size_t chunk = std::max<std::size_t>(64, budget / merge.inputs.size());
-  std::vector<Entry> read;
-  bool all_exhausted = true;
-  std::optional<Hash> bound;  // Every input's entries up to here have been read.
-  for (const std::uint32_t run : merge.inputs) {
-    Cursor cursor(write, databases_.ids);
+  std::vector<std::vector<Entry>> heads(merge.inputs.size());
+  bool all_read = true;
+  std::optional<Hash> bound;
+  for (std::size_t i = 0; i < merge.inputs.size(); ++i) {
+    const std::uint32_t run = merge.inputs[i];
+    Cursor cursor(write, from);
     auto entry = cursor.seek(run_key(run, merge.merged_through));
-    std::size_t taken = 0;
-    for (; entry.ok() && entry->has_value() && in_run((*entry)->key, run) && taken < chunk;
+    for (; entry.ok() && entry->has_value() && in_run((*entry)->key, run) &&
+           heads[i].size() < chunk;
          entry = cursor.next()) {
-      Hash id = id_of_key((*entry)->key);
+      const Hash id = id_of_key((*entry)->key);
       if (merge.output.count > 0 && id <= merge.merged_through) continue;
-      read.push_back({id, Bytes((*entry)->value.begin(), (*entry)->value.end())});
-      ++taken;
+      Entry& head = heads[i].emplace_back(Entry{id, {}});
+      if ((*entry)->value.size() != place_bytes)
+        return make_error(ErrorKind::corruption, "chain store: bad place in the index of ids");
+      std::copy((*entry)->value.begin(), (*entry)->value.end(), head.place.begin());
     }
     PRIORA_TRY(entry);
-    if (taken == chunk) {
-      all_exhausted = false;
-      if (!bound || read.back().id < *bound) bound = read.back().id;
+    if (heads[i].size() == chunk) {
+      all_read = false;
+      if (!bound || heads[i].back().id < *bound) bound = heads[i].back().id;
     }
   }
-  std::sort(read.begin(), read.end(), [](const Entry& a, const Entry& b) { return a.id < b.id; });
+  std::vector<std::size_t> at(heads.size(), 0);
   std::size_t moved = 0;
-  for (const auto& entry : read) {
-    if ((bound && entry.id > *bound) || moved == budget) break;
-    PRIORA_TRY(
-        write.put(databases_.ids, run_key(merge.output.number, entry.id), entry.place));
+  for (; moved < budget; ++moved) {
+    std::optional<std::size_t> least;
+    for (std::size_t i = 0; i < heads.size(); ++i)
+      if (at[i] < heads[i].size() && (!least || heads[i][at[i]].id < heads[*least][at[*least]].id))
+        least = i;
+    if (!least) break;
+    const Entry& entry = heads[*least][at[*least]];
+    if (bound && entry.id > *bound) break;
+    PRIORA_TRY(write.append(to, run_key(merge.output.number, entry.id),
+                            ByteView(entry.place.data(), entry.place.size())));
     merge.merged_through = entry.id;
     ++merge.output.count;
-    ++moved;
+    ++at[*least];
   }
   budget -= std::min(budget, std::max<std::size_t>(moved, 1));
-  if (!all_exhausted || moved < read.size()) return {};
+  for (std::size_t i = 0; i < heads.size(); ++i)
+    if (!all_read || at[i] < heads[i].size()) return {};
   // Every input is in the output: it goes live, and the inputs are erased from now on.
   std::erase_if(state.runs, [&](const TransactionIndexRun& run) {
-    return std::find(merge.inputs.begin(), merge.inputs.end(), run.number) != merge.inputs.end();
+    if (std::find(merge.inputs.begin(), merge.inputs.end(), run.number) == merge.inputs.end())
+      return false;
+    state.retired.push_back(run);
+    return true;
   });
   state.runs.push_back(merge.output);
-  state.retired.insert(state.retired.end(), merge.inputs.begin(), merge.inputs.end());
   state.merges.erase(state.merges.begin());
   return {};
 }
 
 Status TransactionIndex::erase_some(WriteTransaction& write, TransactionIndexState& state,
                                     std::size_t& budget) const {
-  const std::uint32_t run = state.retired.front();
-  std::vector<Bytes> keys;
-  {
-    Cursor cursor(write, databases_.ids);
-    auto entry = cursor.seek(run_key(run, Hash{}));
-    for (; entry.ok() && entry->has_value() && in_run((*entry)->key, run) && keys.size() < budget;
-         entry = cursor.next())
-      keys.emplace_back((*entry)->key.begin(), (*entry)->key.end());
+  const TransactionIndexRun run = state.retired.front();
+  Cursor cursor(write, databases_.ids[run.level]);
+  std::size_t erased = 0;
+  for (; erased < budget; ++erased) {
+    auto entry = cursor.seek(run_key(run.number, Hash{}));
     PRIORA_TRY(entry);
+    if (!entry->has_value() || !in_run((*entry)->key, run.number)) break;
+    PRIORA_TRY(cursor.erase_current());
   }
-  for (const auto& key : keys) PRIORA_TRY(write.erase(databases_.ids, key));
-  if (keys.size() < budget) state.retired.erase(state.retired.begin());
-  budget -= std::min(budget, std::max<std::size_t>(keys.size(), 1));
+  if (erased < budget) state.retired.erase(state.retired.begin());
+  budget -= std::min(budget, std::max<std::size_t>(erased, 1));
   return {};
 }
 
@@ -265,7 +292,7 @@ Result<std::optional<TransactionPlace>> TransactionIndex::find(const ReadTransac
     pruned = pruned_through_;
   }
   for (const auto& run : state->runs) {
-    auto value = read.get(databases_.ids, run_key(run.number, id));
+    auto value = read.get(databases_.ids[run.level], run_key(run.number, id));
     PRIORA_TRY(value);
     if (!value->has_value()) continue;
     auto place = read_place(**value);

@@ -11,6 +11,9 @@
 //   - when the tail holds `run_ids` ids, they are written in id order as one run of level 0, in
 //     the write transaction of the block that filled it, and that block's height becomes the
 //     index's `indexed_height`;
+//   - each level has a table of its own, in which runs are numbered in the order they were made,
+//     so every run is appended at its table's end (full pages, MDB_APPEND) and the oldest runs,
+//     the ones a merge takes, are erased from its start;
 //   - when a level holds `runs_per_level` runs besides those being merged, they are merged into
 //     one run of the next level, and then erased, a bounded number of entries in each block's
 //     write transaction. Each level has its merge of its own, the lowest served first, so a long
@@ -19,13 +22,15 @@
 // An id is committed once, so no run shadows another: a lookup asks the tail and every live run.
 // All of it is in the blocks' own write transactions, so a crash needs no recovery step.
 //
-//   chain.transaction_ids  run (u32 BE) || transaction id -> height (u64 BE) || position (u32 BE)
-//   chain.meta             "transaction_ids" -> encode(TransactionIndexState)
+//   chain.transaction_ids.<level>  run (u32 BE) || transaction id
+//                                     -> height (u64 BE) || position (u32 BE)
+//   chain.meta                     "transaction_ids" -> encode(TransactionIndexState)
 //
 // Threads: one writer (the node's execution) calls add_block inside its write transaction;
 // readers on any thread call find with their own read transaction.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -57,7 +62,9 @@ struct TransactionPlace {
 };
 
 inline constexpr std::uint32_t transaction_index_runs_max = 1024;
-inline constexpr std::uint32_t transaction_index_levels_max = 64;
+// Levels, each a table: with runs of 16,384 ids merged four at a time, level 11 holds runs of
+// 2^36 ids. A level whose next does not exist is not merged.
+inline constexpr std::uint32_t transaction_index_levels_max = 12;
 
 // The key of a transaction's record in chain.transactions: height (u64 BE) || position (u32 BE).
 Bytes transaction_record_key(std::uint64_t height, std::uint32_t index);
@@ -93,7 +100,7 @@ struct TransactionIndexState {
   std::uint32_t next_run = 0;
   std::vector<TransactionIndexRun> runs;  // Live: lookups ask these.
   std::vector<TransactionIndexMerge> merges;  // At most one per level, in level order.
-  std::vector<std::uint32_t> retired;  // Merged runs whose entries are being erased.
+  std::vector<TransactionIndexRun> retired;  // Merged runs whose entries are being erased.
 
   template <class Archive>
   void serialize(Archive& archive) {
@@ -107,10 +114,14 @@ struct TransactionIndexState {
 class TransactionIndex {
  public:
   struct Databases {
-    Database ids;      // chain.transaction_ids
+    std::array<Database, transaction_index_levels_max> ids;  // chain.transaction_ids.<level>
     Database meta;     // chain.meta
     Database records;  // chain.transactions: height (u64 BE) || position (u32 BE) -> record
   };
+
+  // Opens (creating when new) the index's tables, for `open`. Call at start-up.
+  [[nodiscard]] static Result<std::array<Database, transaction_index_levels_max>> open_tables(
+      Store& store);
 
   // Reads the index's state and rebuilds the tail from the records of the blocks above
   // indexed_height. Call at start-up, before concurrent use.

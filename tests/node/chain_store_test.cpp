@@ -103,7 +103,7 @@ struct Chain {
   TransactionIndexState state() const {
     auto read = store->read();
     REQUIRE(read.ok());
-    auto ids = store->database("chain.transaction_ids");
+    auto ids = TransactionIndex::open_tables(*store);
     auto meta = store->database("chain.meta");
     auto records = store->database("chain.transactions");
     REQUIRE((ids.ok() && meta.ok() && records.ok()));
@@ -124,12 +124,14 @@ struct Chain {
   std::size_t stored_ids() const {
     auto read = store->read();
     REQUIRE(read.ok());
-    auto ids = store->database("chain.transaction_ids");
-    REQUIRE(ids.ok());
-    Cursor cursor(*read, *ids);
+    auto tables = TransactionIndex::open_tables(*store);
+    REQUIRE(tables.ok());
     std::size_t count = 0;
-    for (auto entry = cursor.first(); entry.ok() && entry->has_value(); entry = cursor.next())
-      ++count;
+    for (const Database table : *tables) {
+      Cursor cursor(*read, table);
+      for (auto entry = cursor.first(); entry.ok() && entry->has_value(); entry = cursor.next())
+        ++count;
+    }
     return count;
   }
 };
