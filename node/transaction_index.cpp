@@ -97,6 +97,16 @@ Result<TransactionIndexState> TransactionIndex::state(const ReadTransaction& rea
   if (!state.ok())
     return make_error(ErrorKind::corruption,
                       "chain store: index of ids: " + state.error().message);
+  // Levels name tables: one past the last would be read as a table.
+  const auto bad_level = [](const TransactionIndexRun& run) {
+    return run.level >= transaction_index_levels_max;
+  };
+  if (std::any_of(state->runs.begin(), state->runs.end(), bad_level) ||
+      std::any_of(state->retired.begin(), state->retired.end(), bad_level) ||
+      std::any_of(state->merges.begin(), state->merges.end(), [&](const auto& merge) {
+        return merge.output.level == 0 || bad_level(merge.output);
+      }))
+    return make_error(ErrorKind::corruption, "chain store: index of ids: a level out of range");
   return std::move(state).value();
 }
 

@@ -242,3 +242,32 @@ TEST_CASE("a block whose write did not commit leaves no transaction to find", "[
   chain.commit(4);  // The same block again, now committed.
   chain.require_all_found();
 }
+
+TEST_CASE("a damaged state of the index of ids is refused as corruption", "[chain]") {
+  Chain chain;
+  for (int block = 0; block < 5; ++block) chain.commit(3);
+  auto meta = chain.store->database("chain.meta");
+  REQUIRE(meta.ok());
+  const auto damage = [&](const Bytes& value) {
+    REQUIRE(chain.store
+                ->update([&](WriteTransaction& write) {
+                  return write.put(*meta, as_bytes("transaction_ids"), value);
+                })
+                .ok());
+    chain.chain.reset();
+    auto reopened = ChainStore::open(*chain.store, small_limits);
+    REQUIRE_FALSE(reopened.ok());
+    CHECK(reopened.error().kind == ErrorKind::corruption);
+  };
+  SECTION("bytes that do not decode") { damage(Bytes{1, 2, 3}); }
+  SECTION("a run on a level that has no table") {
+    TransactionIndexState state = chain.state();
+    state.runs.push_back({state.next_run++, transaction_index_levels_max, 8});
+    damage(encode(state));
+  }
+  SECTION("a merge into level 0") {
+    TransactionIndexState state = chain.state();
+    state.merges.push_back({{0}, {state.next_run++, 0, 0}, Hash{}});
+    damage(encode(state));
+  }
+}
