@@ -132,6 +132,36 @@ TEST_CASE("store: cursors walk big-endian keys in numeric order") {
   append_key_u64(composite, 7);
   append_key_u64(composite, 9);
   CHECK(read_key_u64(composite, 8) == 9);
+  append_key_u32(composite, 0x01020304);
+  CHECK(composite.size() == 20);
+  CHECK(composite[16] == 0x01);
+  CHECK(read_key_u32(composite, 16) == 0x01020304);
+}
+
+TEST_CASE("store: a write cursor erases the entry it is on and only that one") {
+  TemporaryDirectory directory;
+  auto store = open_store(directory, 1 << 20, 1 << 30);
+  auto database = store->database("numbers");
+  REQUIRE(database.ok());
+  REQUIRE(write_range(*store, *database, 1, 5, 3).ok());
+  REQUIRE(store
+              ->update([&](WriteTransaction& write) -> Status {
+                Cursor cursor(write, *database);
+                for (const std::uint64_t at : {2, 4}) {
+                  auto entry = cursor.seek(key_u64(at));
+                  PRIORA_TRY(entry);
+                  PRIORA_TRY(cursor.erase_current());
+                }
+                return {};
+              })
+              .ok());
+  auto read = store->read();
+  REQUIRE(read.ok());
+  Cursor cursor(*read, *database);
+  std::vector<std::uint64_t> left;
+  for (auto entry = cursor.first(); entry.ok() && entry->has_value(); entry = cursor.next())
+    left.push_back(read_key_u64((*entry)->key, 0));
+  CHECK(left == std::vector<std::uint64_t>{1, 3, 5});
 }
 
 TEST_CASE("store: the map grows far beyond its initial size and everything stays readable") {
