@@ -8,6 +8,7 @@ namespace priora::node {
 namespace {
 
 constexpr std::string_view height_key = "height";
+constexpr std::string_view layout_key = "layout";
 
 template <class T>
 Result<std::optional<T>> read_decoded(const ReadTransaction& read, Database database,
@@ -19,6 +20,34 @@ Result<std::optional<T>> read_decoded(const ReadTransaction& read, Database data
   if (!value.ok())
     return make_error(ErrorKind::corruption, "chain store: " + value.error().message);
   return std::optional<T>(std::move(value).value());
+}
+
+// Records the layout in a new store; refuses a store of another layout, or of the first one,
+// which recorded none (its chain.transactions was keyed by transaction id).
+Status check_layout(Store& store, Database meta) {
+  return store.update([&](WriteTransaction& write) -> Status {
+    auto layout = write.get(meta, as_bytes(layout_key));
+    PRIORA_TRY(layout);
+    if (layout->has_value()) {
+      if ((*layout)->size() == 4 && read_key_u32(**layout, 0) == chain_store_layout) return {};
+      const std::string found =
+          (*layout)->size() == 4 ? std::to_string(read_key_u32(**layout, 0)) : "unreadable";
+      return make_error(ErrorKind::invalid_argument,
+                        "chain store: layout " + found + ", and this node reads layout " +
+                            std::to_string(chain_store_layout) +
+                            "; start from an empty data folder to fetch the chain from peers");
+    }
+    auto height = write.get(meta, as_bytes(height_key));
+    PRIORA_TRY(height);
+    if (height->has_value())
+      return make_error(ErrorKind::invalid_argument,
+                        "chain store: written before layouts were recorded (layout 1), and this "
+                        "node reads layout " + std::to_string(chain_store_layout) +
+                            "; start from an empty data folder to fetch the chain from peers");
+    Bytes value;
+    append_key_u32(value, chain_store_layout);
+    return write.put(meta, as_bytes(layout_key), value);
+  });
 }
 
 }  // namespace
@@ -38,6 +67,7 @@ Result<ChainStore> ChainStore::open(Store& store, TransactionIndexLimits limits)
   auto meta = store.database("chain.meta");
   PRIORA_TRY(meta);
   databases = {*blocks, *headers, *certificates, *transactions, *meta};
+  PRIORA_TRY(check_layout(store, *meta));
   auto read = store.read();
   PRIORA_TRY(read);
   auto index = TransactionIndex::open(*read, {*transaction_ids, *meta, *transactions}, limits);

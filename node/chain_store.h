@@ -10,7 +10,9 @@
 //   chain.transactions  height u64 BE || position u32 BE -> encode(TransactionRecord)
 //   chain.transaction_ids.<level>, and "transaction_ids" in chain.meta: where each committed
 //                       transaction is, by its id (node/transaction_index.h)
-//   chain.meta          "height"       -> u64 BE, the last committed height
+//   chain.meta          "height"       -> u64 BE, the last committed height;
+//                       "layout"       -> u32 BE, chain_store_layout (a store of another layout
+//                                          is refused at open)
 //
 // Threads: one writer (the node's execution), readers on any thread with their own transaction.
 #pragma once
@@ -26,6 +28,10 @@
 #include "node/transaction_index.h"
 
 namespace priora::node {
+
+// The layout of the chain's databases above. 2: records by place and the index of ids in runs
+// (layout 1, which recorded no layout, kept records by transaction id).
+inline constexpr std::uint32_t chain_store_layout = 2;
 
 // Heights that certified_header_covering looks at past its start before it gives up.
 inline constexpr std::uint64_t covering_search_blocks_max = 256;

@@ -271,3 +271,48 @@ TEST_CASE("a damaged state of the index of ids is refused as corruption", "[chai
     damage(encode(state));
   }
 }
+
+TEST_CASE("a chain store of another layout is refused with a clear error and left as it was",
+          "[chain]") {
+  Chain chain;
+  for (int block = 0; block < 3; ++block) chain.commit(2);
+  auto meta = chain.store->database("chain.meta");
+  REQUIRE(meta.ok());
+  const auto refused_with = [&](const std::optional<Bytes>& layout) {
+    REQUIRE(chain.store
+                ->update([&](WriteTransaction& write) -> Status {
+                  if (!layout) return write.erase(*meta, as_bytes("layout"));
+                  return write.put(*meta, as_bytes("layout"), *layout);
+                })
+                .ok());
+    chain.chain.reset();
+    auto reopened = ChainStore::open(*chain.store, small_limits);
+    REQUIRE_FALSE(reopened.ok());
+    CHECK(reopened.error().kind == ErrorKind::invalid_argument);
+    auto read = chain.store->read();
+    REQUIRE(read.ok());
+    auto kept = read->get(*meta, as_bytes("layout"));
+    REQUIRE(kept.ok());
+    CHECK(kept->has_value() == layout.has_value());  // Not rewritten.
+    return reopened.error().message;
+  };
+  SECTION("a chain written before layouts were recorded") {
+    CHECK_THAT(refused_with(std::nullopt), Catch::Contains("layout 1"));
+  }
+  SECTION("a later layout") {
+    Bytes later;
+    append_key_u32(later, chain_store_layout + 1);
+    CHECK_THAT(refused_with(later), Catch::Contains("layout 3"));
+  }
+  SECTION("the layout of this node opens") {
+    Bytes current;
+    append_key_u32(current, chain_store_layout);
+    REQUIRE(chain.store
+                ->update([&](WriteTransaction& write) {
+                  return write.put(*meta, as_bytes("layout"), current);
+                })
+                .ok());
+    chain.open();
+    chain.require_all_found();
+  }
+}
