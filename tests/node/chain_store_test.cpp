@@ -316,3 +316,30 @@ TEST_CASE("a chain store of another layout is refused with a clear error and lef
     chain.require_all_found();
   }
 }
+
+TEST_CASE("a run past the most the index records is refused and the block with it", "[chain]") {
+  Chain chain;
+  chain.commit(2);
+  // As many runs as the recorded state may list, on the top level, which is never merged.
+  TransactionIndexState state = chain.state();
+  while (state.runs.size() < transaction_index_runs_max)
+    state.runs.push_back({state.next_run++, transaction_index_levels_max - 1, 0});
+  auto meta = chain.store->database("chain.meta");
+  REQUIRE(meta.ok());
+  REQUIRE(chain.store
+              ->update([&](WriteTransaction& write) {
+                return write.put(*meta, as_bytes("transaction_ids"), encode(state));
+              })
+              .ok());
+  chain.open();
+  const Block block = chain.next_block(small_limits.run_ids);  // Fills the tail: a run is due.
+  const auto receipts = Chain::receipts_of(block);
+  const auto refused = chain.store->update([&](WriteTransaction& write) {
+    return chain.chain->append(write, block, CommitCertificate{}, receipts, chain.leaves);
+  });
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().kind == ErrorKind::too_large);
+  auto read = chain.store->read();
+  REQUIRE(read.ok());
+  CHECK(*chain.chain->height(*read) == 1);
+}
