@@ -11,15 +11,20 @@ void ensure_sodium_initialised() {
   std::call_once(once, [] { PRIORA_ASSERT_MSG(sodium_init() >= 0, "libsodium failed to start"); });
 }
 
+bool append_signing_prefix(Bytes& out, std::string_view tag, std::string_view chain_id) {
+  if (tag.size() > signing_tag_bytes_max || chain_id.size() > chain_id_bytes_max) return false;
+  out.push_back(static_cast<std::uint8_t>(tag.size()));
+  out.insert(out.end(), tag.begin(), tag.end());
+  out.push_back(static_cast<std::uint8_t>(chain_id.size()));
+  out.insert(out.end(), chain_id.begin(), chain_id.end());
+  return true;
+}
+
 Bytes signing_payload(std::string_view tag, std::string_view chain_id, ByteView message) {
-  PRIORA_ASSERT(tag.size() <= signing_tag_bytes_max);
-  PRIORA_ASSERT(chain_id.size() <= chain_id_bytes_max);
   Bytes payload;
   payload.reserve(2 + tag.size() + chain_id.size() + message.size());
-  payload.push_back(static_cast<std::uint8_t>(tag.size()));
-  payload.insert(payload.end(), tag.begin(), tag.end());
-  payload.push_back(static_cast<std::uint8_t>(chain_id.size()));
-  payload.insert(payload.end(), chain_id.begin(), chain_id.end());
+  const bool within_limits = append_signing_prefix(payload, tag, chain_id);
+  PRIORA_ASSERT(within_limits);
   payload.insert(payload.end(), message.begin(), message.end());
   return payload;
 }
@@ -59,9 +64,12 @@ Signature SigningKey::sign(std::string_view tag, std::string_view chain_id,
 
 bool verify_signature(const PublicKey& key, std::string_view tag, std::string_view chain_id,
                       ByteView message, const Signature& signature) {
-  ensure_sodium_initialised();
   if (tag.size() > signing_tag_bytes_max || chain_id.size() > chain_id_bytes_max) return false;
-  const Bytes payload = signing_payload(tag, chain_id, message);
+  return verify_signed_payload(key, signing_payload(tag, chain_id, message), signature);
+}
+
+bool verify_signed_payload(const PublicKey& key, ByteView payload, const Signature& signature) {
+  ensure_sodium_initialised();
   return crypto_sign_verify_detached(signature.bytes.data(), payload.data(), payload.size(),
                                      key.bytes.data()) == 0;
 }

@@ -54,10 +54,17 @@ class SigningKey {
 
 // The exact bytes that a signature covers.
 Bytes signing_payload(std::string_view tag, std::string_view chain_id, ByteView message);
+// Appends what comes before the message in a signing payload, for callers that build the message
+// in place. False, leaving `out` as it was, when the tag or the chain id is over its limit.
+[[nodiscard]] bool append_signing_prefix(Bytes& out, std::string_view tag,
+                                         std::string_view chain_id);
 
 [[nodiscard]] bool verify_signature(const PublicKey& key, std::string_view tag,
                                     std::string_view chain_id, ByteView message,
                                     const Signature& signature);
+// The same check over a payload already built (append_signing_prefix, then the message).
+[[nodiscard]] bool verify_signed_payload(const PublicKey& key, ByteView payload,
+                                         const Signature& signature);
 
 // X25519 keys for sealed content (crypto_box_seal): anyone can seal to the public key, only the
 // holder of the secret key can open.

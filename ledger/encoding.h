@@ -40,27 +40,53 @@ class EncodingError : public std::runtime_error {
   ErrorKind kind_;
 };
 
+// Appends the encoding of what it is given to a byte string it does not own.
 class Writer : public cereal::OutputArchive<Writer, cereal::AllowEmptyClassElision> {
  public:
-  // Most values Priora encodes (transactions, receipts, records) fit in this many bytes: one
-  // allocation instead of one for each doubling. Results under half of it are copied out at
-  // their size, so that no value kept in memory holds more than twice its size, as with growth.
-  static constexpr std::size_t initial_capacity_bytes = 512;
-  static constexpr std::size_t copied_out_bytes_max = initial_capacity_bytes / 2;
-  Writer() : OutputArchive(this) { bytes_.reserve(initial_capacity_bytes); }
+  explicit Writer(Bytes& out) : OutputArchive(this), out_(out) {}
   void write_raw(const void* data, std::size_t size) {
     if (size == 0) return;
-    const std::size_t offset = bytes_.size();
-    bytes_.resize(offset + size);
-    std::memcpy(bytes_.data() + offset, data, size);
-  }
-  Bytes take() {
-    if (bytes_.size() <= copied_out_bytes_max) return Bytes(bytes_.begin(), bytes_.end());
-    return std::move(bytes_);
+    const std::size_t offset = out_.size();
+    out_.resize(offset + size);
+    std::memcpy(out_.data() + offset, data, size);
   }
 
  private:
-  Bytes bytes_;
+  Bytes& out_;
+};
+
+// A byte string each thread reuses for encoding, so that an encoding costs no allocation of its
+// own however it grows: the result is copied out at its size, or hashed where it lies. An
+// encoding inside another (a type whose fields include a hash of something) gets a fresh string;
+// a string grown past retained_bytes_max is let go afterwards rather than kept.
+class Scratch {
+ public:
+  static constexpr std::size_t retained_bytes_max = 1 << 20;
+  Scratch() : bytes_(state().busy ? own_ : state().bytes), leased_(!state().busy) {
+    state().busy = true;
+    bytes_.clear();
+  }
+  ~Scratch() {
+    if (!leased_) return;
+    if (bytes_.capacity() > retained_bytes_max) Bytes().swap(bytes_);
+    state().busy = false;
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  Bytes& bytes() { return bytes_; }
+
+ private:
+  struct State {
+    Bytes bytes;
+    bool busy = false;
+  };
+  static State& state() {
+    thread_local State per_thread;
+    return per_thread;
+  }
+  Bytes own_;
+  Bytes& bytes_;
+  bool leased_;
 };
 
 class Reader : public cereal::InputArchive<Reader, cereal::AllowEmptyClassElision> {
@@ -273,16 +299,27 @@ void CEREAL_LOAD_FUNCTION_NAME(priora::encoding::Reader& reader, NameValuePair<T
 
 namespace priora {
 
+// Appends the canonical bytes of a value to `out`. Fails only when a field is over its limit,
+// and then leaves `out` as it was.
+template <class T>
+Status try_encode_append(Bytes& out, const T& value) {
+  const std::size_t size_before = out.size();
+  try {
+    encoding::Writer writer(out);
+    writer(value);
+    return {};
+  } catch (const encoding::EncodingError& error) {
+    out.resize(size_before);
+    return make_error(error.kind(), error.what());
+  }
+}
+
 // The canonical bytes of a value. Fails only when a field is over its limit.
 template <class T>
 Result<Bytes> try_encode(const T& value) {
-  try {
-    encoding::Writer writer;
-    writer(value);
-    return writer.take();
-  } catch (const encoding::EncodingError& error) {
-    return make_error(error.kind(), error.what());
-  }
+  encoding::Scratch scratch;
+  PRIORA_TRY(try_encode_append(scratch.bytes(), value));
+  return Bytes(scratch.bytes().begin(), scratch.bytes().end());
 }
 
 // The canonical bytes of a value known to respect its limits (asserts otherwise).
@@ -309,10 +346,20 @@ Result<T> decode(ByteView input) {
   }
 }
 
+// Hands the canonical bytes of a value known to respect its limits to `use`, without keeping
+// them: they lie in the thread's encoding scratch until `use` returns.
+template <class T, class Use>
+auto with_encoding(const T& value, Use&& use) {
+  encoding::Scratch scratch;
+  const Status encoded = try_encode_append(scratch.bytes(), value);
+  PRIORA_ASSERT_MSG(encoded.ok(), "encoding a value over its limits");
+  return use(ByteView(scratch.bytes()));
+}
+
 // SHA-256 of the canonical bytes.
 template <class T>
 Hash hash_of(const T& value) {
-  return sha256(encode(value));
+  return with_encoding(value, [](ByteView bytes) { return sha256(bytes); });
 }
 
 }  // namespace priora

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -503,9 +504,17 @@ std::size_t Store::map_size_bytes() const {
 namespace {
 
 template <class Integer>
+std::array<std::uint8_t, sizeof(Integer)> big_endian(Integer value) {
+  std::array<std::uint8_t, sizeof(Integer)> bytes{};
+  for (std::size_t i = 0; i < sizeof(Integer); ++i)
+    bytes[i] = static_cast<std::uint8_t>(value >> (8 * (sizeof(Integer) - 1 - i)));
+  return bytes;
+}
+
+template <class Integer>
 void append_big_endian(Bytes& key, Integer value) {
-  for (int shift = 8 * sizeof(Integer) - 8; shift >= 0; shift -= 8)
-    key.push_back(static_cast<std::uint8_t>(value >> shift));
+  const auto bytes = big_endian(value);
+  key.insert(key.end(), bytes.begin(), bytes.end());
 }
 
 template <class Integer>
@@ -537,5 +546,18 @@ Bytes key_u64(std::uint64_t value) {
   append_key_u64(key, value);
   return key;
 }
+
+KeyBuilder& KeyBuilder::append(ByteView bytes) {
+  PRIORA_ASSERT_MSG(bytes.size() <= capacity - size_, "a key over its builder's capacity");
+  std::copy(bytes.begin(), bytes.end(), bytes_.begin() + static_cast<std::ptrdiff_t>(size_));
+  size_ += bytes.size();
+  return *this;
+}
+
+KeyBuilder& KeyBuilder::append_u8(std::uint8_t value) { return append(ByteView(&value, 1)); }
+
+KeyBuilder& KeyBuilder::append_u32(std::uint32_t value) { return append(big_endian(value)); }
+
+KeyBuilder& KeyBuilder::append_u64(std::uint64_t value) { return append(big_endian(value)); }
 
 }  // namespace priora

@@ -28,6 +28,7 @@
 
 #include <lmdb.h>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -190,5 +191,30 @@ std::uint64_t read_key_u64(ByteView key, std::size_t offset);
 Bytes key_u64(std::uint64_t value);
 void append_key_u32(Bytes& key, std::uint32_t value);
 std::uint32_t read_key_u32(ByteView key, std::size_t offset);
+
+// The longest key LMDB takes (its default build).
+inline constexpr std::size_t store_key_bytes_max = 511;
+
+// A key assembled in place, for writers that make one or more for every transaction: the same
+// big-endian integers as the helpers above, without a heap allocation. It also holds a key with
+// a short header before it (up to 8 bytes), as in a record that names a key. Appending past the
+// capacity is a programming error: every key Priora builds has bounded parts.
+class KeyBuilder {
+ public:
+  static constexpr std::size_t capacity = store_key_bytes_max + 8;
+  KeyBuilder() = default;
+  explicit KeyBuilder(ByteView prefix) { append(prefix); }
+  KeyBuilder& append(ByteView bytes);
+  KeyBuilder& append_u8(std::uint8_t value);
+  KeyBuilder& append_u32(std::uint32_t value);
+  KeyBuilder& append_u64(std::uint64_t value);
+  std::size_t size() const { return size_; }
+  ByteView view() const { return {bytes_.data(), size_}; }
+  operator ByteView() const { return view(); }  // NOLINT: passes wherever a key is taken.
+
+ private:
+  std::array<std::uint8_t, capacity> bytes_;
+  std::size_t size_ = 0;
+};
 
 }  // namespace priora

@@ -23,7 +23,9 @@ struct UnsignedTransaction {
 
 Bytes Transaction::signed_bytes() const { return encode(UnsignedTransaction{*this}); }
 
-Hash Transaction::id() const { return sha256(signed_bytes()); }
+// Identifying and checking transactions is the node's most frequent work: both build their bytes
+// in the thread's encoding scratch rather than allocating.
+Hash Transaction::id() const { return hash_of(UnsignedTransaction{*this}); }
 
 void Transaction::sign_with(const SigningKey& key) {
   PRIORA_ASSERT(key.public_key() == signer);
@@ -31,12 +33,16 @@ void Transaction::sign_with(const SigningKey& key) {
 }
 
 bool Transaction::signature_valid() const {
-  auto bytes = try_encode(UnsignedTransaction{*this});
-  if (!bytes) return false;
-  return verify_signature(signer, signing_tag::transaction, chain_id, *bytes, signature);
+  encoding::Scratch scratch;
+  Bytes& payload = scratch.bytes();
+  if (!append_signing_prefix(payload, signing_tag::transaction, chain_id)) return false;
+  if (!try_encode_append(payload, UnsignedTransaction{*this}).ok()) return false;
+  return verify_signed_payload(signer, payload, signature);
 }
 
-Hash Receipt::leaf_hash() const { return merkle_leaf_hash(encode(*this)); }
+Hash Receipt::leaf_hash() const {
+  return with_encoding(*this, [](ByteView bytes) { return merkle_leaf_hash(bytes); });
+}
 
 Hash Block::compute_transactions_root() const {
   std::vector<Hash> leaves;

@@ -14,11 +14,9 @@ constexpr std::string_view state_key = "transaction_ids";
 constexpr std::size_t run_key_bytes = 4 + Hash::size_bytes;
 constexpr std::size_t place_bytes = 12;
 
-Bytes run_key(std::uint32_t run, const Hash& id) {
-  Bytes key;
-  key.reserve(run_key_bytes);
-  append_key_u32(key, run);
-  key.insert(key.end(), id.bytes.begin(), id.bytes.end());
+KeyBuilder run_key(std::uint32_t run, const Hash& id) {
+  KeyBuilder key;
+  key.append_u32(run).append(id.view());
   return key;
 }
 
@@ -32,9 +30,9 @@ Hash id_of_key(ByteView key) {
   return id;
 }
 
-Bytes place_value(const TransactionPlace& place) {
-  Bytes value = key_u64(place.height);
-  append_key_u32(value, place.index);
+KeyBuilder place_value(const TransactionPlace& place) {
+  KeyBuilder value;
+  value.append_u64(place.height).append_u32(place.index);
   return value;
 }
 
@@ -51,7 +49,7 @@ struct Entry {
 
 }  // namespace
 
-Bytes transaction_record_key(std::uint64_t height, std::uint32_t index) {
+KeyBuilder transaction_record_key(std::uint64_t height, std::uint32_t index) {
   return place_value({height, index});
 }
 

@@ -67,7 +67,7 @@ inline constexpr std::uint32_t transaction_index_runs_max = 1024;
 inline constexpr std::uint32_t transaction_index_levels_max = 12;
 
 // The key of a transaction's record in chain.transactions: height (u64 BE) || position (u32 BE).
-Bytes transaction_record_key(std::uint64_t height, std::uint32_t index);
+KeyBuilder transaction_record_key(std::uint64_t height, std::uint32_t index);
 
 struct TransactionIndexRun {
   std::uint32_t number = 0;

@@ -56,10 +56,12 @@ Status write_out(WriteTransaction& write, const Databases& databases) {
 Status journal_append(WriteTransaction& write, const Databases& databases, std::uint64_t height,
                       std::uint32_t sequence, Table table, bool erase, ByteView key) {
   PRIORA_ASSERT(journaled(table));
-  Bytes journal_key = key_u64(height);
-  append_key_u32(journal_key, sequence);
-  Bytes record{static_cast<std::uint8_t>(table), erase ? operation_erase : operation_put};
-  record.insert(record.end(), key.begin(), key.end());
+  KeyBuilder journal_key;
+  journal_key.append_u64(height).append_u32(sequence);
+  KeyBuilder record;
+  record.append_u8(static_cast<std::uint8_t>(table))
+      .append_u8(erase ? operation_erase : operation_put)
+      .append(key);
   return write.append(databases[Table::index_journal], journal_key, record);
 }
 

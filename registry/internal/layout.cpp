@@ -29,9 +29,11 @@ Result<std::unique_ptr<Databases>> Databases::open(Store& store) {
   return databases;
 }
 
-void append_day_key(Bytes& key, Day day) {
-  append_key_u32(key, static_cast<std::uint32_t>(static_cast<std::int64_t>(day) + day_key_bias));
+std::uint32_t day_key_value(Day day) {
+  return static_cast<std::uint32_t>(static_cast<std::int64_t>(day) + day_key_bias);
 }
+
+void append_day_key(Bytes& key, Day day) { append_key_u32(key, day_key_value(day)); }
 
 Bytes day_key(Day day) {
   Bytes key;
@@ -43,24 +45,25 @@ Day read_day_key(ByteView key, std::size_t offset) {
   return static_cast<Day>(static_cast<std::int64_t>(read_key_u32(key, offset)) - day_key_bias);
 }
 
-Bytes history_key(std::uint64_t filing_id, std::uint32_t sequence) {
-  Bytes key = key_u64(filing_id);
-  append_key_u32(key, sequence);
+KeyBuilder history_key(std::uint64_t filing_id, std::uint32_t sequence) {
+  KeyBuilder key;
+  key.append_u64(filing_id).append_u32(sequence);
   return key;
 }
 
-Bytes deadline_key(Day due, std::uint64_t filing_id, EventType type) {
-  Bytes key = day_key(due);
-  append_key_u64(key, filing_id);
+KeyBuilder deadline_key(Day due, std::uint64_t filing_id, EventType type) {
   const auto value = static_cast<std::uint16_t>(type);
-  key.push_back(static_cast<std::uint8_t>(value >> 8));
-  key.push_back(static_cast<std::uint8_t>(value));
+  KeyBuilder key;
+  key.append_u32(day_key_value(due))
+      .append_u64(filing_id)
+      .append_u8(static_cast<std::uint8_t>(value >> 8))
+      .append_u8(static_cast<std::uint8_t>(value));
   return key;
 }
 
-Bytes concat_key(ByteView prefix, std::uint64_t filing_id) {
-  Bytes key(prefix.begin(), prefix.end());
-  append_key_u64(key, filing_id);
+KeyBuilder concat_key(ByteView prefix, std::uint64_t filing_id) {
+  KeyBuilder key(prefix);
+  key.append_u64(filing_id);
   return key;
 }
 

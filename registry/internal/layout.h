@@ -69,12 +69,13 @@ struct MetaState {
   }
 };
 
+std::uint32_t day_key_value(Day day);  // What a day is in keys, as a big-endian u32.
 Bytes day_key(Day day);
 void append_day_key(Bytes& key, Day day);
 Day read_day_key(ByteView key, std::size_t offset);
-Bytes history_key(std::uint64_t filing_id, std::uint32_t sequence);
-Bytes deadline_key(Day due, std::uint64_t filing_id, EventType type);
-Bytes concat_key(ByteView prefix, std::uint64_t filing_id);
+KeyBuilder history_key(std::uint64_t filing_id, std::uint32_t sequence);
+KeyBuilder deadline_key(Day due, std::uint64_t filing_id, EventType type);
+KeyBuilder concat_key(ByteView prefix, std::uint64_t filing_id);
 
 // Writes state through the block's write transaction and digests every write in order:
 // for each, the table byte, an operation byte (1 put, 2 erase), u32 LE key length, key, and for a

@@ -9,16 +9,17 @@ namespace {
 
 const Bytes empty_value;
 
-Bytes status_prefix(FilingStatus status) {
-  return Bytes{static_cast<std::uint8_t>(status)};
+KeyBuilder status_key(FilingStatus status, std::uint64_t filing_id) {
+  KeyBuilder key;
+  key.append_u8(static_cast<std::uint8_t>(status)).append_u64(filing_id);
+  return key;
 }
 
 Status write_class_index(StateWriter& writer, const FilingState& state, bool erase) {
   for (const auto& symbol : state.classes) {
     for (const auto& prefix : class_index_prefixes(scheme_of(state.kind), symbol)) {
-      Bytes key(prefix.begin(), prefix.end());
-      key.push_back(0);
-      append_key_u64(key, state.id);
+      KeyBuilder key(as_bytes(prefix));
+      key.append_u8(0).append_u64(state.id);
       PRIORA_TRY(erase ? writer.erase(Table::by_class, key)
                        : writer.put(Table::by_class, key, empty_value));
     }
@@ -30,10 +31,12 @@ Status write_new_filing_indexes(StateWriter& writer, const FilingState& state) {
   PRIORA_TRY(writer.put(Table::numbers, as_bytes(state.number), key_u64(state.id)));
   PRIORA_TRY(writer.put(Table::by_office, concat_key(as_bytes(state.receiving_office), state.id),
                         empty_value));
-  const Bytes kind{static_cast<std::uint8_t>(state.kind)};
-  PRIORA_TRY(writer.put(Table::by_kind, concat_key(kind, state.id), empty_value));
-  PRIORA_TRY(
-      writer.put(Table::by_date, concat_key(day_key(state.filing_date), state.id), empty_value));
+  KeyBuilder kind_key;
+  kind_key.append_u8(static_cast<std::uint8_t>(state.kind)).append_u64(state.id);
+  PRIORA_TRY(writer.put(Table::by_kind, kind_key, empty_value));
+  KeyBuilder date_key;
+  date_key.append_u32(day_key_value(state.filing_date)).append_u64(state.id);
+  PRIORA_TRY(writer.put(Table::by_date, date_key, empty_value));
   for (const auto& applicant : state.applicants)
     PRIORA_TRY(writer.put(Table::by_party, concat_key(applicant.view(), state.id), empty_value));
   return write_class_index(writer, state, false);
@@ -45,8 +48,8 @@ Status write_filing_changes(StateWriter& writer, const std::optional<FilingState
   if (!before || before->status != after.status) {
     if (before)
       PRIORA_TRY(
-          writer.erase(Table::by_status, concat_key(status_prefix(before->status), after.id)));
-    PRIORA_TRY(writer.put(Table::by_status, concat_key(status_prefix(after.status), after.id),
+          writer.erase(Table::by_status, status_key(before->status, after.id)));
+    PRIORA_TRY(writer.put(Table::by_status, status_key(after.status, after.id),
                           empty_value));
   }
   if (before && before->classes != after.classes) {
