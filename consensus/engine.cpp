@@ -259,8 +259,8 @@ Status Engine::check_block_shape(const Block& block) {
     return make_error(ErrorKind::refused, "transactions root does not match");
   if (header.executed_height >= header.height)
     return make_error(ErrorKind::refused, "executed height not below the block's");
-  auto bytes = try_encode(block);
-  if (!bytes || bytes->size() > config_.block_bytes_max)
+  auto size = try_encoded_size(block);
+  if (!size || *size > config_.block_bytes_max)
     return make_error(ErrorKind::too_large, "block over block_bytes_max");
   return check_certificate(block.parent_certificate);
 }

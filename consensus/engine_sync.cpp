@@ -47,7 +47,7 @@ std::vector<Block> Engine::chain_for_peer(const SyncRequest& request) const {
   // from where it ends.
   std::uint64_t bytes = 0;
   auto fits = [&](const Block& block) {
-    const std::uint64_t size = encode(block).size();
+    const std::uint64_t size = encoded_size(block);
     if (!chain.empty() && bytes + size > sync_response_bytes_max) return false;
     bytes += size;
     return true;

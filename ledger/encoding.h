@@ -322,6 +322,31 @@ Result<Bytes> try_encode(const T& value) {
   return Bytes(scratch.bytes().begin(), scratch.bytes().end());
 }
 
+// Hands the canonical bytes of a value known to respect its limits to `use`, without keeping
+// them: they lie in the thread's encoding scratch until `use` returns.
+template <class T, class Use>
+auto with_encoding(const T& value, Use&& use) {
+  encoding::Scratch scratch;
+  const Status encoded = try_encode_append(scratch.bytes(), value);
+  PRIORA_ASSERT_MSG(encoded.ok(), "encoding a value over its limits");
+  return use(ByteView(scratch.bytes()));
+}
+
+// How many bytes the canonical encoding of a value takes. Fails only when a field is over its
+// limit.
+template <class T>
+Result<std::size_t> try_encoded_size(const T& value) {
+  encoding::Scratch scratch;
+  PRIORA_TRY(try_encode_append(scratch.bytes(), value));
+  return scratch.bytes().size();
+}
+
+// The size of a value known to respect its limits (asserts otherwise).
+template <class T>
+std::size_t encoded_size(const T& value) {
+  return with_encoding(value, [](ByteView bytes) { return bytes.size(); });
+}
+
 // The canonical bytes of a value known to respect its limits (asserts otherwise).
 template <class T>
 Bytes encode(const T& value) {
@@ -344,16 +369,6 @@ Result<T> decode(ByteView input) {
   } catch (const encoding::EncodingError& error) {
     return make_error(error.kind(), error.what());
   }
-}
-
-// Hands the canonical bytes of a value known to respect its limits to `use`, without keeping
-// them: they lie in the thread's encoding scratch until `use` returns.
-template <class T, class Use>
-auto with_encoding(const T& value, Use&& use) {
-  encoding::Scratch scratch;
-  const Status encoded = try_encode_append(scratch.bytes(), value);
-  PRIORA_ASSERT_MSG(encoded.ok(), "encoding a value over its limits");
-  return use(ByteView(scratch.bytes()));
 }
 
 // SHA-256 of the canonical bytes.

@@ -56,13 +56,13 @@ void Executor::commit(const Block& block, const CommitCertificate& certificate) 
   const std::uint64_t height = block.header.height;
   PRIORA_ASSERT(height == handed_over_height_ + 1);
   auto job = std::make_shared<Job>();
-  job->block = block;
+  job->block = std::make_shared<const Block>(block);
   job->certificate = certificate;
   // The pool vouches for the signatures it checked as it lets the transactions go.
   job->verified = mempool_.hand_over(block, height);
   {
     std::lock_guard lock(mutex_);
-    recent_.insert_or_assign(height, Recent{block, std::nullopt});
+    recent_.insert_or_assign(height, Recent{job->block, std::nullopt});
     jobs_.push_back(std::move(job));
   }
   handed_over_height_ = height;
@@ -128,7 +128,7 @@ void Executor::take_checkpoints() {
 }
 
 std::vector<CommittedTransaction> Executor::checked_transactions(const Job& job) {
-  const Block& block = job.block;
+  const Block& block = *job.block;
   std::vector<CommittedTransaction> committed(block.transactions.size());
   std::vector<const Transaction*> unverified;
   std::vector<std::size_t> positions;
@@ -150,7 +150,7 @@ std::vector<CommittedTransaction> Executor::checked_transactions(const Job& job)
 }
 
 Status Executor::execute_one(WriteTransaction& write, Job& job) {
-  const Block& block = job.block;
+  const Block& block = *job.block;
   const std::uint64_t height = block.header.height;
   const std::vector<CommittedTransaction> transactions = checked_transactions(job);
   auto executed = registry_.execute_block(write, {height, block.header.time_ms, block.id()},
@@ -214,7 +214,7 @@ void Executor::execute_group() {
 }
 
 void Executor::stored(const std::vector<std::shared_ptr<Job>>& jobs) {
-  const std::uint64_t height = jobs.back()->block.header.height;
+  const std::uint64_t height = jobs.back()->block->header.height;
   // Before the readers waiting go on: they must not find these transactions still pending.
   mempool_.forget_committed_up_to(height);
   // Otherwise the durable height moves with the checkpoints (take_checkpoints).
@@ -250,7 +250,7 @@ std::optional<Block> Executor::committed_block(std::uint64_t height) const {
   {
     std::lock_guard lock(mutex_);
     auto found = recent_.find(height);
-    if (found != recent_.end()) return found->second.block;
+    if (found != recent_.end()) return *found->second.block;
   }
   auto read = store_.read();
   if (!read.ok()) return std::nullopt;

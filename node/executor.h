@@ -103,7 +103,7 @@ class Executor final : public consensus::CommitTarget {
 
  private:
   struct Job {
-    Block block;
+    std::shared_ptr<const Block> block;  // Shared with recent_: one copy of the block each.
     CommitCertificate certificate;
     std::vector<bool> verified;  // Per transaction: the mempool had checked its signature.
     bool executed = false;
@@ -111,7 +111,7 @@ class Executor final : public consensus::CommitTarget {
   };
   // Blocks handed over and not yet in the store: the engine's reads and syncing peers need them.
   struct Recent {
-    Block block;
+    std::shared_ptr<const Block> block;
     std::optional<ExecutedState> state;
   };
 

@@ -22,8 +22,8 @@ Mempool::Mempool(const Store& store, const registry::Registry& registry, Mempool
 
 Result<Admission> Mempool::add(const Transaction& transaction, bool signature_valid,
                                registry::Registry::AdmissionChecks checks) {
-  auto encoded = try_encode(transaction);
-  if (!encoded.ok() || encoded->size() > transaction_bytes_max)
+  auto encoded_size = try_encoded_size(transaction);
+  if (!encoded_size.ok() || *encoded_size > transaction_bytes_max)
     return make_error(ErrorKind::too_large, "the transaction is over " +
                                                 std::to_string(transaction_bytes_max) + " bytes");
   const Hash id = transaction.id();
@@ -52,7 +52,7 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
   if (nonces.contains(transaction.nonce))
     return nonce_replayed(transaction, " of this signer is already pending");
   if (entries_.size() >= limits_.transactions_max ||
-      bytes_ + encoded->size() > limits_.bytes_max) {
+      bytes_ + *encoded_size > limits_.bytes_max) {
     if (nonces.empty()) by_signer_.erase(transaction.signer);
     return make_error(ErrorKind::unavailable,
                       "mempool full: " + std::to_string(entries_.size()) + " transactions, " +
@@ -60,10 +60,10 @@ Result<Admission> Mempool::add(const Transaction& transaction, bool signature_va
   }
   const std::uint64_t sequence = next_sequence_++;
   const EntryPointer position =
-      &*entries_.emplace(id, Entry{transaction, encoded->size(), sequence}).first;
+      &*entries_.emplace(id, Entry{transaction, *encoded_size, sequence}).first;
   arrival_.emplace(sequence, position);
   nonces.emplace(transaction.nonce, position);
-  bytes_ += encoded->size();
+  bytes_ += *encoded_size;
   return Admission::added;
 }
 

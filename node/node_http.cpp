@@ -162,14 +162,14 @@ void Node::Impl::gossip_transactions(const std::vector<Transaction>& transaction
   auto flush = [&] {
     if (batch.transactions.empty()) return;
     Bytes payload{static_cast<std::uint8_t>(PeerChannel::transactions)};
-    const Bytes encoded = encode(batch);
-    payload.insert(payload.end(), encoded.begin(), encoded.end());
+    const Status encoded = try_encode_append(payload, batch);
+    PRIORA_ASSERT(encoded.ok());  // Within gossip_bytes_max, far below the encoding's limits.
     network->broadcast(std::move(payload));
     batch.transactions.clear();
     bytes = 0;
   };
   for (const auto& transaction : transactions) {
-    const std::uint64_t size = encode(transaction).size();
+    const std::uint64_t size = encoded_size(transaction);
     if (batch.transactions.size() == gossip_transactions_max || bytes + size > gossip_bytes_max)
       flush();
     batch.transactions.push_back(transaction);
