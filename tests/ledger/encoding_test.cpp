@@ -2,6 +2,8 @@
 // bytes, limits), and exact bytes that docs/encoding.md quotes as worked examples.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "ledger/merkle.h"
 #include "ledger/types.h"
 #include "test_support.h"
@@ -16,6 +18,12 @@ FixedBytes<N> filled(std::uint8_t byte) {
   FixedBytes<N> out;
   out.bytes.fill(byte);
   return out;
+}
+
+std::uint32_t read_u32_le(ByteView bytes, std::size_t offset) {
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < 4; ++i) value |= std::uint32_t{bytes[offset + i]} << (8 * i);
+  return value;
 }
 
 Bytes with_u32_at(Bytes bytes, std::size_t offset, std::uint32_t value) {
@@ -132,6 +140,18 @@ struct EncodingSample {
     archive(flag, colour, maybe, signed_value, encoding::bounded(names, 3, 5));
   }
   friend bool operator==(const EncodingSample&, const EncodingSample&) = default;
+};
+
+// A value whose encoding holds the hash of another's: encoding it encodes inside an encoding.
+struct HashingSample {
+  Transaction inner;
+  std::uint32_t tail = 0;
+
+  template <class Archive>
+  void serialize(Archive& archive) {
+    Hash inner_hash = hash_of(inner);
+    archive(inner_hash, tail);
+  }
 };
 
 }  // namespace
@@ -325,4 +345,62 @@ TEST_CASE("exact bytes: receipt and its Merkle leaf hash") {
   CHECK(sample_receipt().leaf_hash().hex() ==
         "53903c3692de2933574eeb8be7c4d1fb96fa54057f8ae53a35e8a439a03ac68b");
   CHECK(sample_receipt().leaf_hash() == merkle_leaf_hash(hex_bytes(receipt_hex)));
+}
+
+TEST_CASE("encoding in the thread's scratch gives the bytes of encoding alone") {
+  const Transaction transaction = sample_transaction(3);
+  const Bytes expected = encode(transaction);
+  SECTION("appending keeps what was there and adds the encoding") {
+    Bytes out{0xaa, 0xbb};
+    REQUIRE(try_encode_append(out, transaction).ok());
+    CHECK(out.size() == 2 + expected.size());
+    CHECK(out[0] == 0xaa);
+    CHECK(out[1] == 0xbb);
+    CHECK(std::ranges::equal(ByteView(out).subspan(2), expected));
+  }
+  SECTION("a value over its limits appends nothing") {
+    Transaction oversized = transaction;
+    oversized.body.resize(transaction_body_bytes_max + 1);
+    Bytes out{0xaa, 0xbb};
+    const Status appended = try_encode_append(out, oversized);
+    REQUIRE_FALSE(appended.ok());
+    CHECK(appended.error().kind == ErrorKind::too_large);
+    CHECK(out == Bytes{0xaa, 0xbb});
+    CHECK(try_encoded_size(oversized).error().kind == ErrorKind::too_large);
+  }
+  SECTION("sizes and hashes are those of the encoding") {
+    CHECK(encoded_size(transaction) == expected.size());
+    CHECK(*try_encoded_size(transaction) == expected.size());
+    CHECK(hash_of(transaction) == sha256(expected));
+    CHECK(transaction.id() == sha256(transaction.signed_bytes()));
+  }
+  SECTION("an encoding inside an encoding does not disturb the outer one") {
+    const Hash inner_hash = hash_of(transaction);
+    const Bytes nested = encode(HashingSample{transaction, 0x01020304});
+    REQUIRE(nested.size() == Hash::size_bytes + 4);
+    CHECK(std::ranges::equal(ByteView(nested).first(Hash::size_bytes), inner_hash.view()));
+    CHECK(read_u32_le(nested, Hash::size_bytes) == 0x01020304);
+    // The outer bytes lie in the scratch while another value is encoded and hashed.
+    const Bytes seen = with_encoding(transaction, [&](ByteView bytes) {
+      CHECK(encode(sample_receipt()).size() == encoded_size(sample_receipt()));
+      CHECK(hash_of(HashingSample{transaction, 7}) != Hash{});
+      return Bytes(bytes.begin(), bytes.end());
+    });
+    CHECK(seen == expected);
+  }
+  SECTION("a value larger than the scratch keeps is encoded whole and so is the next") {
+    Block block{.header = sample_header(), .parent_certificate = sample_certificate(),
+                .transactions = {}};
+    for (std::uint64_t nonce = 1; nonce <= 20; ++nonce) {
+      Transaction large = sample_transaction(nonce);
+      large.body.assign(transaction_body_bytes_max, static_cast<std::uint8_t>(nonce));
+      block.transactions.push_back(std::move(large));
+    }
+    const Bytes bytes = encode(block);
+    REQUIRE(bytes.size() > encoding::Scratch::retained_bytes_max);
+    auto back = decode<Block>(bytes);
+    REQUIRE(back.ok());
+    CHECK(*back == block);
+    CHECK(encode(transaction) == expected);
+  }
 }

@@ -106,6 +106,30 @@ TEST_CASE("a signature does not verify under another tag, chain id, message or k
                                message, signature));
 }
 
+TEST_CASE("a payload built in place verifies as the payload built whole") {
+  const SigningKey key = key_number(5);
+  const Bytes message = {4, 5, 6, 7};
+  const Signature signature = key.sign(signing_tag::vote, chain, message);
+  Bytes payload{0xee};
+  REQUIRE(append_signing_prefix(payload, signing_tag::vote, chain));
+  payload.insert(payload.end(), message.begin(), message.end());
+  Bytes expected{0xee};
+  const Bytes whole = signing_payload(signing_tag::vote, chain, message);
+  expected.insert(expected.end(), whole.begin(), whole.end());
+  CHECK(payload == expected);
+  const ByteView built = ByteView(payload).subspan(1);
+  CHECK(verify_signed_payload(key.public_key(), built, signature));
+  CHECK_FALSE(verify_signed_payload(key_number(6).public_key(), built, signature));
+  payload.back() ^= 1;
+  CHECK_FALSE(verify_signed_payload(key.public_key(), ByteView(payload).subspan(1), signature));
+  // A tag or chain id over its limit leaves the payload as it was.
+  Bytes untouched{1, 2};
+  CHECK_FALSE(append_signing_prefix(untouched, std::string(signing_tag_bytes_max + 1, 't'), chain));
+  CHECK_FALSE(append_signing_prefix(untouched, signing_tag::vote,
+                                    std::string(chain_id_bytes_max + 1, 'c')));
+  CHECK(untouched == Bytes{1, 2});
+}
+
 TEST_CASE("a transaction signature stops verifying when any field changes") {
   const SigningKey key = key_number(3);
   Transaction signed_transaction;
@@ -134,6 +158,12 @@ TEST_CASE("a transaction signature stops verifying when any field changes") {
   CHECK_FALSE(changed([](Transaction& t) {
                 t.chain_id.assign(chain_id_bytes_max + 1, 'x');
               }).signature_valid());
+  // The check in place agrees with the check over the documented payload.
+  for (const Transaction& transaction :
+       {signed_transaction, changed([](Transaction& t) { t.body[1] ^= 4; })})
+    CHECK(transaction.signature_valid() ==
+          verify_signature(transaction.signer, signing_tag::transaction, transaction.chain_id,
+                           transaction.signed_bytes(), transaction.signature));
   // The id ignores the signature and follows every other field.
   CHECK(changed([](Transaction& t) { t.signature.bytes[0] ^= 1; }).id() == id);
   CHECK(changed([](Transaction& t) { t.nonce = 78; }).id() != id);

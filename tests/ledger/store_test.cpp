@@ -138,6 +138,37 @@ TEST_CASE("store: cursors walk big-endian keys in numeric order") {
   CHECK(read_key_u32(composite, 16) == 0x01020304);
 }
 
+TEST_CASE("store: a key built in place has the bytes of the key helpers") {
+  Bytes expected = key_u64(0x0102030405060708ull);
+  append_key_u32(expected, 0x0a0b0c0d);
+  expected.insert(expected.end(), {0x33, 0x44});
+  expected.push_back(0x7f);
+  KeyBuilder key;
+  key.append_u64(0x0102030405060708ull).append_u32(0x0a0b0c0d).append(Bytes{0x33, 0x44});
+  key.append_u8(0x7f);
+  CHECK(std::ranges::equal(key.view(), expected));
+  CHECK(key.size() == expected.size());
+  const KeyBuilder prefixed(as_bytes("KZ"));
+  CHECK(std::ranges::equal(prefixed.view(), as_bytes("KZ")));
+  // The longest LMDB key, with a record's header before it, fits.
+  KeyBuilder longest;
+  longest.append(Bytes(8, 0x01)).append(Bytes(store_key_bytes_max, 0x02));
+  CHECK(longest.size() == KeyBuilder::capacity);
+  // It is taken wherever a key is.
+  TemporaryDirectory directory;
+  auto store = open_store(directory, 1 << 20, 1 << 30);
+  auto database = store->database("built");
+  REQUIRE(database.ok());
+  REQUIRE(store->update([&](WriteTransaction& write) { return write.put(*database, key, key); })
+              .ok());
+  auto read = store->read();
+  REQUIRE(read.ok());
+  auto value = read->get(*database, expected);
+  REQUIRE(value.ok());
+  REQUIRE(value->has_value());
+  CHECK(std::ranges::equal(**value, expected));
+}
+
 TEST_CASE("store: a write cursor erases the entry it is on and only that one") {
   TemporaryDirectory directory;
   auto store = open_store(directory, 1 << 20, 1 << 30);
