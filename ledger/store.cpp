@@ -239,6 +239,22 @@ Status Cursor::erase_current() {
   return {};
 }
 
+Status Cursor::put(ByteView key, ByteView value) {
+  MDB_val key_value = to_value(key);
+  MDB_val data = to_value(value);
+  const int code = mdb_cursor_put(cursor_, &key_value, &data, 0);
+  if (code == MDB_MAP_FULL) throw MapFull{};
+  if (code != 0) return lmdb_error(code, "mdb_cursor_put");
+  return {};
+}
+
+Status Cursor::erase(ByteView key) {
+  auto found = move(MDB_SET, key);
+  PRIORA_TRY(found);
+  if (!found->has_value()) return {};
+  return erase_current();
+}
+
 Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   std::error_code error;
   std::filesystem::create_directories(options.path, error);

@@ -118,6 +118,11 @@ class Cursor {
   // Removes the entry the cursor is on; a cursor of a write transaction only. Seek again before
   // reading.
   Status erase_current();
+  // Puts or removes `key` (removing an absent key is not an error), as WriteTransaction does, and
+  // leaves the cursor near it; a cursor of a write transaction only. For keys in increasing
+  // order LMDB finds each key's page from the cursor's own, not from the root.
+  Status put(ByteView key, ByteView value);
+  Status erase(ByteView key);
 
  private:
   Result<std::optional<Entry>> move(MDB_cursor_op operation, ByteView key = {});

@@ -1,5 +1,9 @@
 #include "registry/internal/index_journal.h"
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 namespace priora::registry::internal {
 namespace {
 
@@ -31,11 +35,21 @@ Result<std::pair<Table, bool>> parse_record(ByteView record) {
   return std::pair{static_cast<Table>(record[0]), record[1] == operation_erase};
 }
 
-// Writes every journal entry into its index table, in order, and empties the journal.
+// Writes every journal entry into its index table and empties the journal. The entries go in
+// table and key order, and among entries of one key in the journal's order (so the outcome is
+// the journal's), each table through one cursor: LMDB then finds each key's page from the
+// previous key's rather than from the root, and the pages it dirties come one after another.
 Status write_out(WriteTransaction& write, const Databases& databases) {
+  struct Entry {
+    Table table;
+    bool erase;
+    std::size_t offset;  // Of the key in `keys`.
+    std::size_t size;
+  };
+  Bytes keys;  // Copied out of the journal: the writes below may move its pages.
+  std::vector<Entry> entries;
   {
     Cursor cursor(write, databases[Table::index_journal]);
-    const Bytes empty;
     for (auto entry = cursor.first();; entry = cursor.next()) {
       PRIORA_TRY(entry);
       if (!entry->has_value()) break;
@@ -43,10 +57,27 @@ Status write_out(WriteTransaction& write, const Databases& databases) {
       auto parsed = parse_record(record);
       PRIORA_TRY(parsed);
       const ByteView key = record.subspan(record_header_bytes);
-      PRIORA_TRY(parsed->second ? write.erase(databases[parsed->first], key)
-                                : write.put(databases[parsed->first], key, empty));
+      entries.push_back({parsed->first, parsed->second, keys.size(), key.size()});
+      keys.insert(keys.end(), key.begin(), key.end());
     }
   }
+  auto key_of = [&](const Entry& entry) {
+    return ByteView(keys).subspan(entry.offset, entry.size);
+  };
+  std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+    if (a.table != b.table) return a.table < b.table;
+    return std::ranges::lexicographical_compare(key_of(a), key_of(b));
+  });
+  std::optional<Cursor> cursor;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& entry = entries[i];
+    if (i == 0 || entry.table != entries[i - 1].table) {
+      cursor.reset();
+      cursor.emplace(write, databases[entry.table]);
+    }
+    PRIORA_TRY(entry.erase ? cursor->erase(key_of(entry)) : cursor->put(key_of(entry), {}));
+  }
+  cursor.reset();
   PRIORA_TRY(write.clear(databases[Table::index_journal]));
   return write.erase(databases[Table::meta], as_bytes(journal_meta_key));
 }

@@ -138,6 +138,42 @@ TEST_CASE("store: cursors walk big-endian keys in numeric order") {
   CHECK(read_key_u32(composite, 16) == 0x01020304);
 }
 
+TEST_CASE("store: a write cursor puts and erases as its transaction does") {
+  TemporaryDirectory directory;
+  auto store = open_store(directory, 1 << 20, 1 << 30);
+  auto database = store->database("cursor_writes");
+  REQUIRE(database.ok());
+  // Increasing keys (the case the cursor is for), then some out of order, an overwrite, and an
+  // absent key erased.
+  REQUIRE(store
+              ->update([&](WriteTransaction& write) -> Status {
+                Cursor cursor(write, *database);
+                for (std::uint64_t number = 1; number <= 2000; ++number)
+                  PRIORA_TRY(cursor.put(key_u64(number), value_for(number, 2)));
+                PRIORA_TRY(cursor.put(key_u64(0), value_for(0, 2)));
+                PRIORA_TRY(cursor.put(key_u64(500), value_for(7, 3)));
+                for (std::uint64_t number = 1000; number <= 1999; ++number)
+                  PRIORA_TRY(cursor.erase(key_u64(number)));
+                PRIORA_TRY(cursor.erase(key_u64(5000)));
+                return cursor.erase(key_u64(3));
+              })
+              .ok());
+  auto read = store->read();
+  REQUIRE(read.ok());
+  std::vector<std::uint64_t> keys;
+  Cursor walk(*read, *database);
+  for (auto entry = walk.first(); entry.ok() && entry->has_value(); entry = walk.next())
+    keys.push_back(read_key_u64((*entry)->key, 0));
+  std::vector<std::uint64_t> expected;
+  for (std::uint64_t number = 0; number <= 2000; ++number)
+    if (number != 3 && (number < 1000 || number == 2000)) expected.push_back(number);
+  CHECK(keys == expected);
+  auto overwritten = read->get(*database, key_u64(500));
+  REQUIRE(overwritten.ok());
+  REQUIRE(overwritten->has_value());
+  CHECK(std::ranges::equal(**overwritten, value_for(7, 3)));
+}
+
 TEST_CASE("store: a key built in place has the bytes of the key helpers") {
   Bytes expected = key_u64(0x0102030405060708ull);
   append_key_u32(expected, 0x0a0b0c0d);
