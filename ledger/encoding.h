@@ -22,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "ledger/bytes.h"
@@ -314,31 +315,36 @@ Status try_encode_append(Bytes& out, const T& value) {
   }
 }
 
+// Hands the canonical bytes of a value to `use` without keeping them (they lie in the thread's
+// encoding scratch until `use` returns) and gives back what `use` returns. Fails only when a
+// field is over its limit.
+template <class T, class Use>
+auto try_with_encoding(const T& value, Use&& use) -> Result<decltype(use(ByteView()))> {
+  encoding::Scratch scratch;
+  PRIORA_TRY(try_encode_append(scratch.bytes(), value));
+  return use(ByteView(scratch.bytes()));
+}
+
+// The same, for a value known to respect its limits (asserts otherwise).
+template <class T, class Use>
+auto with_encoding(const T& value, Use&& use) {
+  auto result = try_with_encoding(value, std::forward<Use>(use));
+  PRIORA_ASSERT_MSG(result.ok(), "encoding a value over its limits");
+  return std::move(result).value();
+}
+
 // The canonical bytes of a value. Fails only when a field is over its limit.
 template <class T>
 Result<Bytes> try_encode(const T& value) {
-  encoding::Scratch scratch;
-  PRIORA_TRY(try_encode_append(scratch.bytes(), value));
-  return Bytes(scratch.bytes().begin(), scratch.bytes().end());
-}
-
-// Hands the canonical bytes of a value known to respect its limits to `use`, without keeping
-// them: they lie in the thread's encoding scratch until `use` returns.
-template <class T, class Use>
-auto with_encoding(const T& value, Use&& use) {
-  encoding::Scratch scratch;
-  const Status encoded = try_encode_append(scratch.bytes(), value);
-  PRIORA_ASSERT_MSG(encoded.ok(), "encoding a value over its limits");
-  return use(ByteView(scratch.bytes()));
+  return try_with_encoding(value,
+                           [](ByteView bytes) { return Bytes(bytes.begin(), bytes.end()); });
 }
 
 // How many bytes the canonical encoding of a value takes. Fails only when a field is over its
 // limit.
 template <class T>
 Result<std::size_t> try_encoded_size(const T& value) {
-  encoding::Scratch scratch;
-  PRIORA_TRY(try_encode_append(scratch.bytes(), value));
-  return scratch.bytes().size();
+  return try_with_encoding(value, [](ByteView bytes) { return bytes.size(); });
 }
 
 // The size of a value known to respect its limits (asserts otherwise).

@@ -53,6 +53,17 @@ std::uint64_t count_intact(const Store& store, Database database, std::uint64_t 
   return intact;
 }
 
+// The u64 keys of `database`, walked forward in a new snapshot.
+std::vector<std::uint64_t> numbers_in(const Store& store, Database database) {
+  auto read = store.read();
+  REQUIRE(read.ok());
+  Cursor cursor(*read, database);
+  std::vector<std::uint64_t> numbers;
+  for (auto entry = cursor.first(); entry.ok() && entry->has_value(); entry = cursor.next())
+    numbers.push_back(read_key_u64((*entry)->key, 0));
+  return numbers;
+}
+
 }  // namespace
 
 TEST_CASE("store: put, get, erase, and reads see only committed data") {
@@ -158,16 +169,12 @@ TEST_CASE("store: a write cursor puts and erases as its transaction does") {
                 return cursor.erase(key_u64(3));
               })
               .ok());
-  auto read = store->read();
-  REQUIRE(read.ok());
-  std::vector<std::uint64_t> keys;
-  Cursor walk(*read, *database);
-  for (auto entry = walk.first(); entry.ok() && entry->has_value(); entry = walk.next())
-    keys.push_back(read_key_u64((*entry)->key, 0));
   std::vector<std::uint64_t> expected;
   for (std::uint64_t number = 0; number <= 2000; ++number)
     if (number != 3 && (number < 1000 || number == 2000)) expected.push_back(number);
-  CHECK(keys == expected);
+  CHECK(numbers_in(*store, *database) == expected);
+  auto read = store->read();
+  REQUIRE(read.ok());
   auto overwritten = read->get(*database, key_u64(500));
   REQUIRE(overwritten.ok());
   REQUIRE(overwritten->has_value());
@@ -222,13 +229,7 @@ TEST_CASE("store: a write cursor erases the entry it is on and only that one") {
                 return {};
               })
               .ok());
-  auto read = store->read();
-  REQUIRE(read.ok());
-  Cursor cursor(*read, *database);
-  std::vector<std::uint64_t> left;
-  for (auto entry = cursor.first(); entry.ok() && entry->has_value(); entry = cursor.next())
-    left.push_back(read_key_u64((*entry)->key, 0));
-  CHECK(left == std::vector<std::uint64_t>{1, 3, 5});
+  CHECK(numbers_in(*store, *database) == std::vector<std::uint64_t>{1, 3, 5});
 }
 
 TEST_CASE("store: the map grows far beyond its initial size and everything stays readable") {

@@ -21,6 +21,15 @@ Bytes random_key(std::mt19937_64& random) {
   return key;
 }
 
+std::unique_ptr<Store> open_store(const TemporaryDirectory& directory) {
+  StoreOptions options;
+  options.path = directory.string();
+  options.durable = false;
+  auto store = Store::open(options);
+  REQUIRE(store.ok());
+  return std::move(store).value();
+}
+
 std::vector<Bytes> walk(IndexCursor& cursor, const Bytes& upper) {
   std::vector<Bytes> keys;
   auto key = cursor.last_below(upper);
@@ -36,18 +45,14 @@ std::vector<Bytes> walk(IndexCursor& cursor, const Bytes& upper) {
 TEST_CASE("the index cursor walks a table and pending entries as one index",
           "[registry][index_journal]") {
   TemporaryDirectory directory;
-  StoreOptions options;
-  options.path = directory.string();
-  options.durable = false;
-  auto store = Store::open(options);
-  REQUIRE(store.ok());
-  auto table = (*store)->database("index");
+  auto store = open_store(directory);
+  auto table = store->database("index");
   REQUIRE(table.ok());
   auto random = priora::testing::seeded_random(31);
   for (int round = 0; round < 300; ++round) {
     std::set<Bytes, KeyOrder> stored;
     for (std::size_t i = random() % 12; i > 0; --i) stored.insert(random_key(random));
-    REQUIRE((*store)->update([&](WriteTransaction& write) -> Status {
+    REQUIRE(store->update([&](WriteTransaction& write) -> Status {
                        PRIORA_TRY(write.clear(*table));
                        for (const auto& key : stored) PRIORA_TRY(write.put(*table, key, {}));
                        return {};
@@ -64,7 +69,7 @@ TEST_CASE("the index cursor walks a table and pending entries as one index",
     std::vector<Bytes> below;
     for (auto it = expected.rbegin(); it != expected.rend(); ++it)
       if (upper.empty() || KeyOrder{}(*it, upper)) below.push_back(*it);
-    auto read = (*store)->read();
+    auto read = store->read();
     REQUIRE(read.ok());
     IndexCursor cursor(*read, *table, pending);
     INFO("round " << round);
@@ -75,12 +80,8 @@ TEST_CASE("the index cursor walks a table and pending entries as one index",
 TEST_CASE("writing the journal out leaves each table as its writes in order would",
           "[registry][index_journal]") {
   TemporaryDirectory directory;
-  StoreOptions options;
-  options.path = directory.string();
-  options.durable = false;
-  auto store = Store::open(options);
-  REQUIRE(store.ok());
-  auto databases = Databases::open(**store);
+  auto store = open_store(directory);
+  auto databases = Databases::open(*store);
   REQUIRE(databases.ok());
   const std::vector<Table> tables = {Table::by_party, Table::by_status, Table::by_date};
   // Keys of 8 bytes or more (a journal record's least) over a small alphabet: the same key is
@@ -95,7 +96,7 @@ TEST_CASE("writing the journal out leaves each table as its writes in order woul
   const IndexJournalLimits limits{.blocks_max = 1000, .entries_max = 40};
   std::size_t written_out = 0;
   for (std::uint64_t height = 1; height <= 200; ++height) {
-    REQUIRE((*store)->update([&](WriteTransaction& write) -> Status {
+    REQUIRE(store->update([&](WriteTransaction& write) -> Status {
                        const std::uint32_t count = static_cast<std::uint32_t>(random() % 12);
                        for (std::uint32_t sequence = 0; sequence < count; ++sequence) {
                          const Table table = tables[random() % tables.size()];
@@ -108,7 +109,7 @@ TEST_CASE("writing the journal out leaves each table as its writes in order woul
                        }
                        return journal_settle(write, **databases, height, count, limits);
                      }).ok());
-    auto read = (*store)->read();
+    auto read = store->read();
     REQUIRE(read.ok());
     // Right after a write-out the journal is empty and the tables alone hold every entry.
     Cursor journal(*read, (**databases)[Table::index_journal]);
