@@ -64,8 +64,10 @@ Signature SigningKey::sign(std::string_view tag, std::string_view chain_id,
 
 bool verify_signature(const PublicKey& key, std::string_view tag, std::string_view chain_id,
                       ByteView message, const Signature& signature) {
-  if (tag.size() > signing_tag_bytes_max || chain_id.size() > chain_id_bytes_max) return false;
-  return verify_signed_payload(key, signing_payload(tag, chain_id, message), signature);
+  Bytes payload;
+  if (!append_signing_prefix(payload, tag, chain_id)) return false;
+  payload.insert(payload.end(), message.begin(), message.end());
+  return verify_signed_payload(key, payload, signature);
 }
 
 bool verify_signed_payload(const PublicKey& key, ByteView payload, const Signature& signature) {
