@@ -142,9 +142,46 @@ struct SafetyLog::FileState {
   std::uint64_t end = 0;  // Where the next record goes.
   std::uint64_t superseded_by = 0;
   Contents contents;
+  // Set when records that check lie past where reading stopped, in an order that only durable
+  // writes leave (durable_record_past): what stopped the read was damage, not a torn write.
+  std::optional<std::string> damage;
 };
 
 namespace {
+
+// Only the write under way at a crash can be torn, and each write (a batch) starts after the one
+// before it was flushed. So when the records that check past `from` include the last record of a
+// batch whose sequence number is `first_open` or more (the first of the batch the read stopped
+// in) and a record after that one, the batch at `from` was once durable and its bytes were
+// damaged since. Returns the sequence number of that later record. A record of another
+// generation, or under an earlier salt (an earlier snapshot into this file), never checks.
+std::optional<std::uint64_t> durable_record_past(ByteView bytes, std::uint64_t from,
+                                                 const FixedBytes<salt_bytes>& salt,
+                                                 std::uint64_t generation,
+                                                 std::uint64_t first_open) {
+  std::optional<std::uint64_t> first_last;  // The lowest sequence of a batch's last record.
+  std::uint64_t highest = 0;
+  Bytes generation_bytes;
+  append_le(generation_bytes, generation, 8);
+  for (std::uint64_t offset = from; offset + record_head_bytes + check_bytes <= bytes.size();
+       ++offset) {
+    // Most offsets fail here: a start scans megabytes of zeros and of older generations.
+    if (std::memcmp(bytes.data() + offset + 5, generation_bytes.data(), 8) != 0) continue;
+    const ByteView head = bytes.subspan(offset, record_head_bytes);
+    const std::uint64_t sequence = read_le(head, 13, 8);
+    if (sequence < first_open) continue;
+    const std::uint64_t length = read_le(head, 0, 4);
+    if (length > bytes.size() - offset - record_head_bytes - check_bytes) continue;
+    const auto expected = record_check(salt, bytes.subspan(offset, record_head_bytes + length));
+    const ByteView check = bytes.subspan(offset + record_head_bytes + length, check_bytes);
+    if (!std::equal(check.begin(), check.end(), expected.bytes.begin())) continue;
+    if ((head[4] & last_of_batch) != 0)
+      first_last = std::min(first_last.value_or(sequence), sequence);
+    highest = std::max(highest, sequence);
+  }
+  if (first_last && highest > *first_last) return highest;
+  return std::nullopt;
+}
 
 // Reads records from the start of `bytes` while they check; see safety_log.h. The records of a
 // batch take effect together, with the last one; a batch cut short by a crash is not read.
@@ -157,7 +194,8 @@ Result<SafetyLog::FileState> read_file_state(ByteView bytes) {
   };
   std::vector<Pending> batch;
   std::uint64_t offset = 0;
-  for (std::uint64_t sequence = 0;; ++sequence) {
+  std::uint64_t sequence = 0;
+  for (;; ++sequence) {
     if (bytes.size() - offset < record_head_bytes + check_bytes) break;
     const ByteView head = bytes.subspan(offset, record_head_bytes);
     const std::uint64_t length = read_le(head, 0, 4);
@@ -234,7 +272,21 @@ Result<SafetyLog::FileState> read_file_state(ByteView bytes) {
     file.next_sequence = sequence + 1;
     file.end = offset;
   }
-  if (!file.complete) return SafetyLog::FileState{};
+  // Past the header the salt is known, and damage can be told from a torn write.
+  if (sequence > 0) {
+    if (auto later = durable_record_past(bytes, offset, file.salt, file.generation,
+                                         file.next_sequence))
+      file.damage = "record " + std::to_string(sequence) + " of generation " +
+                    std::to_string(file.generation) + " (byte " + std::to_string(offset) +
+                    ") does not check, yet record " + std::to_string(*later) +
+                    ", written after it was made durable, does";
+  }
+  if (!file.complete) {
+    SafetyLog::FileState incomplete;
+    incomplete.generation = sequence > 0 ? file.generation : 0;
+    incomplete.damage = std::move(file.damage);
+    return incomplete;
+  }
   return file;
 }
 
@@ -363,11 +415,15 @@ Status SafetyLog::open_files() {
 Status SafetyLog::recover() {
   std::optional<FileState> newest;
   std::uint64_t superseded_by = 0;
+  // The damaged file of the highest generation, and what is wrong with it.
+  std::optional<std::pair<std::uint64_t, std::string>> damaged;
   for (int index = 0; index < 2; ++index) {
     auto bytes = files::read_whole(owner, files_[index].descriptor, files_[index].path);
     PRIORA_TRY(bytes);
     auto file = read_file_state(*bytes);
     PRIORA_TRY(file);
+    if (file->damage && (!damaged || file->generation > damaged->first))
+      damaged.emplace(file->generation, files_[index].path.string() + ": " + *file->damage);
     if (!file->complete) continue;
     superseded_by = std::max(superseded_by, file->superseded_by);
     if (!newest || file->generation > newest->generation) {
@@ -375,6 +431,9 @@ Status SafetyLog::recover() {
       active_ = index;
     }
   }
+  // Damage to a file older than the one read is of no account: the newer file holds all of it.
+  if (damaged && (!newest || damaged->first >= newest->generation))
+    return make_error(ErrorKind::corruption, "consensus log: " + damaged->second);
   if (!newest)
     return make_error(ErrorKind::corruption, "consensus log: neither file in " +
                                                  options_.folder.string() +
@@ -434,18 +493,10 @@ Status SafetyLog::write_snapshot() {
   PRIORA_TRY(files::write_at(owner, file.descriptor, file.path, 0, snapshot));
   PRIORA_TRY(files::flush_data(owner, file.descriptor, file.path));
 
-  if (old_generation > 0) {
-    // The old file names its successor: should the new one be lost, the open refuses to go
-    // back to the old state.
-    Batch superseded(old_salt, old_generation, next_sequence_);
-    superseded.add(Kind::superseded, u64_payload(generation));
-    const Bytes record = superseded.finish();
-    File& old = files_[old_active];
-    if (write_offset_ + record.size() <= old.bytes) {
-      PRIORA_TRY(files::write_at(owner, old.descriptor, old.path, write_offset_, record));
-      PRIORA_TRY(files::flush_data(owner, old.descriptor, old.path));
-    }
-  }
+  // The new generation is durable, so it is the log from here on, whatever becomes of the old
+  // file: an open takes the highest generation.
+  const std::uint64_t old_sequence = next_sequence_;
+  const std::uint64_t old_end = write_offset_;
   active_ = target;
   generation_ = generation;
   salt_ = salt;
@@ -456,6 +507,20 @@ Status SafetyLog::write_snapshot() {
   forgotten_height_ = forget;
   pending_state_.reset();
   pending_blocks_.clear();
+  snapshot_due_ = false;
+
+  if (old_generation > 0) {
+    // The old file names its successor: should the new one be lost, the open refuses to go
+    // back to the old state.
+    Batch superseded(old_salt, old_generation, old_sequence);
+    superseded.add(Kind::superseded, u64_payload(generation));
+    const Bytes record = superseded.finish();
+    File& old = files_[old_active];
+    if (old_end + record.size() <= old.bytes) {
+      PRIORA_TRY(files::write_at(owner, old.descriptor, old.path, old_end, record));
+      PRIORA_TRY(files::flush_data(owner, old.descriptor, old.path));
+    }
+  }
   return {};
 }
 
@@ -485,6 +550,7 @@ Status SafetyLog::sync() {
   const std::uint64_t forget = forgettable_height();
   const bool forgets = forget > forgotten_height_;
   if (!pending_state_ && pending_blocks_.empty() && !forgets) return {};
+  if (snapshot_due_) return write_snapshot();
   Batch batch(salt_, generation_, next_sequence_);
   for (const auto& [id, block] : pending_blocks_)
     if (block.header.height > forget) batch.add(Kind::block, encode(block));
@@ -510,8 +576,13 @@ Status SafetyLog::sync() {
 
 Status SafetyLog::append(ByteView records) {
   File& file = files_[active_];
+  // Until a write is flushed whole, its records may be on the disk or not. The next sync could
+  // write fewer records over them and leave some of these behind, checking and numbered as if
+  // they followed; it writes a snapshot to the other file instead, under a new salt.
+  snapshot_due_ = true;
   PRIORA_TRY(files::write_at(owner, file.descriptor, file.path, write_offset_, records));
   PRIORA_TRY(files::flush_data(owner, file.descriptor, file.path));
+  snapshot_due_ = false;
   write_offset_ += records.size();
   return {};
 }

@@ -20,6 +20,15 @@
 // highest generation, and refuses to start (corruption) when the other file says a later
 // generation was made durable that no file holds complete.
 //
+// Only the write under way at a crash can be torn: each write starts after the one before it was
+// flushed. So when records that check lie past where reading stopped, and among them a batch's
+// last record with a record after it, the bytes where reading stopped were durable once: that is
+// damage, and the open refuses to start (corruption) rather than forget the votes recorded
+// since. Damage to the last write alone cannot be told from a crash during it. After a write
+// whose flush failed, the next sync writes a snapshot to the other file under a new salt, so that
+// no record of the failed write can later be read as current; and a snapshot made durable is the
+// log from then on, even when the old file cannot be given the record that names it.
+//
 // A committed block is forgotten only once the executor's write of it is durable
 // (`durable_height`), so that after a crash the node can execute it again from here. A folder
 // from before the log (an LMDB store, data.mdb) is read once and replaced by the log. The
@@ -90,6 +99,8 @@ class SafetyLog final : public consensus::SafetyStorage {
   FixedBytes<16> salt_{};
   std::uint64_t next_sequence_ = 0;
   std::uint64_t write_offset_ = 0;
+  // A write to the active file failed: the next sync writes a snapshot (see append()).
+  bool snapshot_due_ = false;
 
   // Durable in the log.
   std::optional<consensus::SafetyState> state_;

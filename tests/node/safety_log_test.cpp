@@ -1,5 +1,6 @@
 // The consensus log: what it keeps across reopens, what a crash in the middle of any write leaves,
-// compaction into the other file, a lost generation, the folder lock, a store from before the log.
+// compaction into the other file, a lost generation, damage told from a torn write, failed
+// flushes, the folder lock, a store from before the log.
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "ledger/store.h"
 #include "node/safety_log.h"
 #include "tests/ledger/test_support.h"
+#include "tests/node/flush_failure.h"
 
 using namespace priora;
 using namespace priora::node;
@@ -410,4 +412,178 @@ TEST_CASE("consensus log: a consensus store from before the log is read once and
   CHECK(!fs::exists(fixture.folder() / "data.mdb"));
   auto log = fixture.open();
   CHECK(stored_heights(*log) == std::set<std::uint64_t>{3, 4});
+}
+
+namespace {
+
+// Where one sync wrote: the file it changed and the changed bytes [first, last).
+struct Written {
+  std::string file;
+  std::size_t first = 0, last = 0;
+};
+
+Written sync_and_locate(Fixture& fixture, SafetyLog& log) {
+  const Files before = read_files(fixture.folder());
+  REQUIRE(log.sync().ok());
+  const Files after = read_files(fixture.folder());
+  REQUIRE((before.log0 == after.log0) != (before.log1 == after.log1));  // An append to one file.
+  const bool first_file = before.log0 != after.log0;
+  const auto [first, last] = first_file ? changed_range(before.log0, after.log0)
+                                        : changed_range(before.log1, after.log1);
+  return {first_file ? "log.0" : "log.1", first, last};
+}
+
+// Four appends, each a block and the state of its round; where each one went.
+std::vector<Written> four_appends(Fixture& fixture, SafetyLog& log) {
+  std::vector<Written> appends;
+  for (std::uint64_t round = 1; round <= 4; ++round) {
+    REQUIRE(log.write_block(block_at(round, 40)).ok());
+    REQUIRE(log.write(state_at(round)).ok());
+    appends.push_back(sync_and_locate(fixture, log));
+  }
+  return appends;
+}
+
+void flip_byte(const fs::path& path, std::size_t at) {
+  Bytes bytes = read_file(path);
+  REQUIRE(at < bytes.size());
+  bytes[at] ^= 0x01;
+  write_file(path, bytes);
+}
+
+std::optional<consensus::SafetyState> reopened_state(Fixture& fixture) {
+  auto log = fixture.try_open(fixture.folder());
+  REQUIRE(log.ok());
+  auto state = (*log)->load();
+  REQUIRE(state.ok());
+  return *state;
+}
+
+}  // namespace
+
+TEST_CASE("consensus log: a damaged record that later writes follow is refused as corruption") {
+  Fixture fixture;
+  std::vector<Written> appends;
+  {
+    auto log = fixture.open();
+    appends = four_appends(fixture, *log);
+  }
+  // One bit in the payload of the second append: the third and fourth were written after it
+  // was flushed, so no crash can explain it. Reading on from the state of the first append
+  // would forget the rounds this replica voted in since.
+  const Written& second = appends[1];
+  flip_byte(fixture.folder() / second.file, (second.first + second.last) / 2);
+  auto refused = fixture.try_open(fixture.folder());
+  REQUIRE(!refused.ok());
+  CHECK(refused.error().kind == ErrorKind::corruption);
+  CHECK_THAT(refused.error().message, Catch::Contains("does not check, yet record"));
+  CHECK_THAT(refused.error().message, Catch::Contains(second.file));
+  // The folder is left as it was, for an operator to look at.
+  CHECK(fixture.try_open(fixture.folder()).error().kind == ErrorKind::corruption);
+}
+
+TEST_CASE("consensus log: damage to a snapshot that later writes follow is refused as corruption") {
+  Fixture fixture;
+  std::vector<Written> appends;
+  {
+    auto log = fixture.open();
+    appends = four_appends(fixture, *log);
+  }
+  // The active file's snapshot sits before its first append: a bit in its header record.
+  flip_byte(fixture.folder() / appends[0].file, 30);
+  auto refused = fixture.try_open(fixture.folder());
+  REQUIRE(!refused.ok());
+  CHECK(refused.error().kind == ErrorKind::corruption);
+}
+
+TEST_CASE("consensus log: damage to the last write alone reads as a write cut short") {
+  // Nothing follows the last write, so damage to it cannot be told from a crash during it:
+  // the log opens to the state before it, as after a crash.
+  for (const bool at_its_start : {true, false}) {
+    INFO("damage at the " << (at_its_start ? "first" : "last") << " byte of the last write");
+    Fixture fixture;
+    std::vector<Written> appends;
+    {
+      auto log = fixture.open();
+      appends = four_appends(fixture, *log);
+    }
+    // Its first record lost while its last one is whole (the disk wrote its sectors out of
+    // order), or its last record cut.
+    const Written& last = appends[3];
+    flip_byte(fixture.folder() / last.file, at_its_start ? last.first : last.last - 1);
+    CHECK(reopened_state(fixture) == std::optional(state_at(3)));
+  }
+}
+
+TEST_CASE("consensus log: damage to the older file is of no account") {
+  Fixture fixture;
+  std::vector<Written> appends;
+  {
+    auto log = fixture.open();
+    appends = four_appends(fixture, *log);
+  }
+  // The open writes a snapshot to the other file: the file of the four appends is superseded.
+  // Damage to its second append, which later writes follow, changes nothing.
+  CHECK(reopened_state(fixture) == std::optional(state_at(4)));
+  const Written& second = appends[1];
+  flip_byte(fixture.folder() / second.file, (second.first + second.last) / 2);
+  CHECK(reopened_state(fixture) == std::optional(state_at(4)));
+}
+
+TEST_CASE("consensus log: after a failed flush the next sync writes a snapshot to the other file") {
+  Fixture fixture;
+  auto log = fixture.open();
+  REQUIRE(log->write(state_at(1)).ok());
+  REQUIRE(log->sync().ok());
+  const std::uint64_t generation = log->generation();
+
+  // The write of blocks 2 to 4 may be on the disk in part. The retry would carry fewer records
+  // (the blocks are forgotten by then), and some of these could be left after it, checking.
+  for (std::uint64_t height = 2; height <= 4; ++height)
+    REQUIRE(log->write_block(block_at(height, 40)).ok());
+  REQUIRE(log->write(state_at(2)).ok());
+  testing::fail_flush(1);
+  auto failed = log->sync();
+  testing::fail_flush(0);
+  REQUIRE(!failed.ok());
+  CHECK_THAT(failed.error().message, Catch::Contains("cannot flush"));
+  CHECK(log->generation() == generation);
+
+  fixture.durable = 4;
+  REQUIRE(log->forget_blocks_up_to(4).ok());
+  REQUIRE(log->write(state_at(3)).ok());
+  REQUIRE(log->sync().ok());
+  CHECK(log->generation() == generation + 1);
+  log.reset();
+  CHECK(reopened_state(fixture) == std::optional(state_at(3)));
+}
+
+TEST_CASE("consensus log: a snapshot made durable is the log even when the old file cannot name it") {
+  Fixture fixture;
+  auto log = fixture.open();
+  const std::uint64_t generation = log->generation();
+  // 2 KiB blocks never forgotten fill the 64 KiB file; the sync that does not fit writes a
+  // snapshot (flush 1), then the record naming it in the old file (flush 2), which fails.
+  std::uint64_t height = 0;
+  Status synced;
+  while (log->generation() == generation) {
+    REQUIRE(height < 100);
+    ++height;
+    REQUIRE(log->write(state_at(height)).ok());
+    REQUIRE(log->write_block(block_at(height, 2'000)).ok());
+    testing::fail_flush(2);
+    synced = log->sync();
+    testing::fail_flush(0);
+  }
+  REQUIRE(!synced.ok());
+  CHECK(log->generation() == generation + 1);
+  // The new file is where the log goes on: what follows is read back after a reopen.
+  REQUIRE(log->write(state_at(height + 1)).ok());
+  REQUIRE(log->sync().ok());
+  log.reset();
+  auto reopened = fixture.open();
+  auto state = reopened->load();
+  REQUIRE(state.ok());
+  CHECK(*state == std::optional(state_at(height + 1)));
+  CHECK(stored_heights(*reopened).size() == height);
 }
