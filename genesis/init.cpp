@@ -41,6 +41,7 @@ constexpr std::uint64_t config_api_connections_max = 256;
 constexpr std::uint64_t config_api_request_timeout_ms = 10000;
 constexpr std::uint64_t config_mempool_transactions_max = 50000;
 constexpr std::uint64_t config_mempool_bytes_max = 256 * 1024 * 1024;
+constexpr std::uint64_t config_mempool_gossip_queue_bytes_max = 16 * 1024 * 1024;
 
 struct OfficeNameEntry {
   std::string_view code;
@@ -146,7 +147,8 @@ std::string config_text(const Genesis& genesis, std::size_t index) {
       << "request_timeout_ms = " << config_api_request_timeout_ms << "\n\n"
       << "[mempool]\n"
       << "transactions_max = " << config_mempool_transactions_max << "\n"
-      << "bytes_max = " << config_mempool_bytes_max << "\n";
+      << "bytes_max = " << config_mempool_bytes_max << "\n"
+      << "gossip_queue_bytes_max = " << config_mempool_gossip_queue_bytes_max << "\n";
   return out.str();
 }
 

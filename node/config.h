@@ -43,6 +43,10 @@ struct NodeConfig {
   std::uint64_t submit_wait_ms_max = submit_wait_ms_max_default;
 
   MempoolLimits mempool;
+  // Each peer's gossip waiting for the API thread's checks, at most this many bytes: more is
+  // dropped and counted (the transactions still reach this node in blocks). At least one gossip
+  // message (gossip_bytes_max).
+  std::uint64_t gossip_queue_bytes_max = std::uint64_t{16} << 20;
   std::size_t verifier_threads = 0;  // 0: one per core.
   std::size_t store_map_bytes_initial = std::size_t{64} << 20;
   // How often the store's commits are made durable (a checkpoint); see executor.h.

@@ -157,6 +157,8 @@ void add_start(CLI::App* start, StartArguments& arguments) {
   start->add_option("--api.submit_wait_ms_max", config.submit_wait_ms_max)->capture_default_str();
   start->add_option("--mempool.transactions_max", config.mempool.transactions_max)->capture_default_str();
   start->add_option("--mempool.bytes_max", config.mempool.bytes_max)->capture_default_str();
+  start->add_option("--mempool.gossip_queue_bytes_max", config.gossip_queue_bytes_max,
+                    "Each peer's gossip waiting for checks; more is dropped")->capture_default_str();
   start->add_option("--node.verifier_threads", config.verifier_threads, "0: one per core")->capture_default_str();
   start->add_option("--store.map_bytes_initial", config.store_map_bytes_initial)->capture_default_str();
   start->add_option("--store.checkpoint_interval_ms", config.store_checkpoint_interval_ms)->capture_default_str();

@@ -44,6 +44,9 @@ Status NodeConfig::validate() const {
     return invalid("api.submit_transactions_max and api.submit_wait_ms_max must be above zero");
   if (mempool.transactions_max == 0 || mempool.bytes_max == 0)
     return invalid("[mempool] limits must be above zero");
+  if (gossip_queue_bytes_max < gossip_bytes_max)
+    return invalid("mempool.gossip_queue_bytes_max must be at least " +
+                   std::to_string(gossip_bytes_max) + " (one gossip message)");
   if (store_checkpoint_interval_ms == 0)
     return invalid("store.checkpoint_interval_ms must be above zero");
   if (store_commit_interval_ms > store_commit_interval_ms_max)
@@ -66,6 +69,7 @@ Status Node::Impl::open() {
     return make_error(ErrorKind::invalid_argument,
                       "office " + config.office_code + " is not in the genesis");
   self = *index;
+  gossip_queued = std::make_unique<std::atomic<std::uint64_t>[]>(genesis.offices.size());
   auto key = genesis::load_signing_key_file(config.validator_key_file, genesis::KeyKind::validator,
                                             config.key_password);
   PRIORA_TRY(key);

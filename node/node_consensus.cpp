@@ -22,8 +22,20 @@ void Node::Impl::on_peer_message(ValidatorIndex from, ByteView payload) {
   const ByteView body = payload.subspan(1);
   if (channel == PeerChannel::transactions) {
     // Verifying gossip costs signatures: it happens on the API thread, off the consensus path.
+    // A peer that sends faster than the checks keep up with has the excess dropped, so that it
+    // can neither grow this node's memory nor delay its clients without limit.
+    PRIORA_ASSERT(from < genesis.offices.size());  // The network speaks for validators only.
+    std::atomic<std::uint64_t>& queued = gossip_queued[from];
+    if (queued.load() + body.size() > config.gossip_queue_bytes_max) {
+      std::lock_guard lock(status_mutex);
+      ++status.gossip_dropped;
+      return;
+    }
+    queued += body.size();
     boost::asio::post(api_context, [this, from, bytes = Bytes(body.begin(), body.end())]() mutable {
+      const std::uint64_t size = bytes.size();
       admit_gossip(from, std::move(bytes));
+      gossip_queued[from] -= size;
     });
     return;
   }

@@ -120,6 +120,14 @@ http::Response Node::Impl::metrics_response() {
   metric(out, "priora_gossip_settled_total", "counter",
          "Gossiped transactions answered without a signature check: pending or committed here.",
          static_cast<double>(snapshot.gossip_settled));
+  std::uint64_t gossip_queued_bytes = 0;
+  for (std::size_t i = 0; i < genesis.offices.size(); ++i) gossip_queued_bytes += gossip_queued[i];
+  metric(out, "priora_gossip_queued_bytes", "gauge",
+         "Gossip from peers waiting for its checks on the API thread.",
+         static_cast<double>(gossip_queued_bytes));
+  metric(out, "priora_gossip_dropped_total", "counter",
+         "Gossip messages dropped: their peer's queue to the checks was full.",
+         static_cast<double>(snapshot.gossip_dropped));
   metric(out, "priora_mempool_transactions", "gauge", "Transactions in the mempool.",
          static_cast<double>(mempool->size()));
   metric(out, "priora_mempool_bytes", "gauge", "Bytes in the mempool.",

@@ -72,6 +72,8 @@ struct NodeStatus {
   // answered without a check (Mempool::settled).
   std::uint64_t signatures_verified_at_admission = 0;
   std::uint64_t gossip_settled = 0;
+  // Gossip messages dropped because their peer's queue to the API thread was full.
+  std::uint64_t gossip_dropped = 0;
 };
 
 // A POST /v1/txs that waits for its transactions to commit (API thread only).
@@ -156,6 +158,9 @@ class Node::Impl {
 
   mutable std::mutex status_mutex;
   NodeStatus status;
+  // Per validator: bytes of its gossip posted to the API thread and not yet admitted (added on
+  // the consensus thread, taken off on the API thread), bounded by config.gossip_queue_bytes_max.
+  std::unique_ptr<std::atomic<std::uint64_t>[]> gossip_queued;
 
   std::map<Hash, std::vector<std::shared_ptr<SubmitWaiter>>> waiters;  // API thread only.
 };

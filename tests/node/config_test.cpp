@@ -57,6 +57,12 @@ TEST_CASE("priora-node start refuses bad settings with a clear error and changes
     CHECK(result.exit_code == 1);
     CHECK_THAT(result.output, Catch::Contains("store.index_journal_entries_max"));
   }
+  SECTION("a gossip queue smaller than one gossip message") {
+    const auto result = start_node(network, 0, {"--mempool.gossip_queue_bytes_max", "65536"});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output,
+               Catch::Contains("mempool.gossip_queue_bytes_max must be at least 4194304"));
+  }
   SECTION("an unknown key in the config file") {
     std::ofstream(network.home(0) / "config.toml", std::ios::app) << "\n[net]\nidle_timeout = 5\n";
     const auto result = start_node(network, 0, {});

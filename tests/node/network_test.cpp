@@ -453,3 +453,82 @@ TEST_CASE("peer links refuse foreign keys and other networks and a bad frame clo
   CHECK(network.wait_for_height(3, now + 5, 30s));
   CHECK(nodes_agree(network, all_four, 30s));
 }
+
+namespace {
+
+// A gossip message as validators send one another (node/internal/node_impl.h): channel byte 1,
+// then the encoded batch of transactions.
+struct GossipBatch {
+  std::vector<Transaction> transactions;
+  template <class Archive>
+  void serialize(Archive& archive) {
+    archive(encoding::bounded(transactions, 256));
+  }
+};
+
+Bytes gossip_message(std::vector<Transaction> transactions) {
+  Bytes message{1};
+  const Bytes batch = encode(GossipBatch{std::move(transactions)});
+  message.insert(message.end(), batch.begin(), batch.end());
+  return message;
+}
+
+}  // namespace
+
+TEST_CASE("gossip meets the form checks only and a peer that floods it has the excess dropped") {
+  LocalNetwork network;
+  const std::uint64_t queue_bytes = std::uint64_t{4} << 20;  // The least the node accepts.
+  for (std::size_t office = 0; office < 3; ++office) network.start(office);
+  network.start_with(3, {"--mempool.gossip_queue_bytes_max", std::to_string(queue_bytes)});
+  for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
+  const std::string chain = network.genesis().chain_id;
+  // Validator 3 accepts links from validator 0: a raw peer speaks as validator 0.
+  auto gossip_to_3 = [&](const std::vector<Bytes>& messages) {
+    net::test::RawPeer peer(network.peer_port(3));
+    REQUIRE(peer.handshake(network.validator_key(0), chain, network.genesis().hash()));
+    for (const Bytes& message : messages)
+      peer.send_bytes(peer.seal(net::internal::FrameType::message, message));
+  };
+
+  // A filing by someone no office admitted: a client's submission is refused by the registry's
+  // rules; the same transaction as another office's gossip passes the form checks, enters the
+  // mempool and commits with the refusal in its receipt.
+  const Transaction stranger_filing = open_patent(SigningKey::generate(), 1, "KZ", chain, 1);
+  const auto submitted = network.submit(3, {stranger_filing}, false);
+  REQUIRE(submitted.has_value());
+  CHECK(submitted->status == 422);
+  gossip_to_3({gossip_message({stranger_filing})});
+  const std::string path = "/v1/txs/" + stranger_filing.id().hex();
+  REQUIRE(LocalNetwork::wait_until(
+      [&] {
+        const auto answer = network.get(3, path);
+        return answer && answer->status == 200 && json_of(answer)["status"] == "committed";
+      },
+      60s));
+  const auto record = json_of(network.get(3, path))["record"];
+  INFO(record.dump());
+  CHECK(record["result"] != "success");
+
+  // 200 messages of 256 transactions whose signatures do not verify (15 MB): each costs the
+  // node a check, and the peer sends them far faster than one core checks them. What does not
+  // fit the peer's queue is dropped and counted; the rest is refused.
+  const Transaction signed_once = open_patent(SigningKey::generate(), 1, "KZ", chain, 2);
+  std::uint64_t nonce = 2;  // The signature covers the nonce: from here on it does not verify.
+  std::vector<Bytes> flood;
+  for (int message = 0; message < 200; ++message) {
+    std::vector<Transaction> transactions(256, signed_once);
+    for (Transaction& transaction : transactions) transaction.nonce = nonce++;
+    flood.push_back(gossip_message(std::move(transactions)));
+  }
+  gossip_to_3(flood);
+  CHECK(LocalNetwork::wait_until(
+      [&] { return network.metric(3, "priora_gossip_dropped_total").value_or(0) > 0; }, 30s));
+  CHECK(metric(network, 3, "priora_gossip_queued_bytes") <= queue_bytes);
+  // Its clients are still served, and the four go on agreeing.
+  const auto health = network.get(3, "/healthz");
+  REQUIRE(health.has_value());
+  CHECK(health->status == 200);
+  const std::uint64_t now = network.height(3);
+  CHECK(network.wait_for_height(3, now + 5, 60s));
+  CHECK(nodes_agree(network, all_four, 60s));
+}
