@@ -38,6 +38,9 @@ struct NodeConfig {
   net::NetLimits net;
 
   std::string api_listen_address;  // host:port; empty: the office's API address in the genesis.
+  // host:port where /healthz, /v1/status and /metrics are also served, by a thread of their own,
+  // so that they answer at once however busy the API thread is; empty: none.
+  std::string operator_listen_address;
   http::ServerLimits api;
   std::size_t submit_transactions_max = submit_transactions_max_default;
   std::uint64_t submit_wait_ms_max = submit_wait_ms_max_default;

@@ -150,6 +150,8 @@ void add_start(CLI::App* start, StartArguments& arguments) {
   start->add_option("--net.reconnect_backoff_ms_max", config.net.reconnect_backoff_ms_max)->capture_default_str();
   start->add_option("--net.inbound_handshakes_max", config.net.inbound_handshakes_max)->capture_default_str();
   start->add_option("--api.listen_address", config.api_listen_address);
+  start->add_option("--api.operator_listen_address", config.operator_listen_address,
+                    "/healthz, /v1/status and /metrics on a thread of their own");
   start->add_option("--api.request_bytes_max", config.api.request_body_bytes_max)->capture_default_str();
   start->add_option("--api.connections_max", config.api.connections_max)->capture_default_str();
   start->add_option("--api.request_timeout_ms", config.api.request_timeout_ms)->capture_default_str();

@@ -30,6 +30,9 @@ Status NodeConfig::validate() const {
     return invalid("net.listen_address is not host:port");
   if (!api_listen_address.empty() && !genesis::parse_network_address(api_listen_address).ok())
     return invalid("api.listen_address is not host:port");
+  if (!operator_listen_address.empty() &&
+      !genesis::parse_network_address(operator_listen_address).ok())
+    return invalid("api.operator_listen_address is not host:port");
   if (net.frame_bytes_max == 0 || net.outbound_queue_frames_max == 0 ||
       net.outbound_queue_bytes_max == 0 || net.handshake_timeout_ms == 0 ||
       net.idle_timeout_ms == 0 || net.keepalive_interval_ms == 0 || net.write_timeout_ms == 0 ||
@@ -69,6 +72,13 @@ Status Node::Impl::open() {
     return make_error(ErrorKind::invalid_argument,
                       "office " + config.office_code + " is not in the genesis");
   self = *index;
+  if (!config.operator_listen_address.empty() &&
+      config.operator_listen_address ==
+          (config.api_listen_address.empty() ? genesis.offices[self].api_address
+                                             : config.api_listen_address))
+    return make_error(ErrorKind::invalid_argument,
+                      "config: api.operator_listen_address is the API address; give it one of "
+                      "its own");
   gossip_queued = std::make_unique<std::atomic<std::uint64_t>[]>(genesis.offices.size());
   auto key = genesis::load_signing_key_file(config.validator_key_file, genesis::KeyKind::validator,
                                             config.key_password);
@@ -191,6 +201,10 @@ Status Node::Impl::start() {
     return port.error();
   }
   bound_api_port = *port;
+  if (auto started = start_operator_server(); !started.ok()) {
+    network->stop();
+    return started.error();
+  }
 
   consensus_work.emplace(consensus_context.get_executor());
   api_work.emplace(api_context.get_executor());
@@ -211,6 +225,26 @@ Status Node::Impl::start() {
   return {};
 }
 
+Status Node::Impl::start_operator_server() {
+  if (config.operator_listen_address.empty()) return {};
+  auto address = genesis::parse_network_address(config.operator_listen_address);
+  PRIORA_TRY(address);
+  operator_server = std::make_unique<http::Server>(
+      operator_context, config.api, [this](http::Request request, http::Respond respond) {
+        handle_operator_request(std::move(request), std::move(respond));
+      });
+  auto port = operator_server->listen(address->host, address->port);
+  PRIORA_TRY(port);
+  bound_operator_port = *port;
+  operator_work.emplace(operator_context.get_executor());
+  operator_thread = std::thread([this] {
+    name_this_thread("operator");
+    operator_context.run();
+  });
+  spdlog::info("listening: operator endpoints on {}:{}", address->host, bound_operator_port);
+  return {};
+}
+
 void Node::Impl::stop() {
   if (stopping.exchange(true)) return;
   spdlog::info("stopping");
@@ -225,6 +259,11 @@ void Node::Impl::stop() {
     api_work.reset();
     api_context.stop();
   });
+  boost::asio::post(operator_context, [this] {
+    if (operator_server) operator_server->stop();
+    operator_work.reset();
+    operator_context.stop();
+  });
 }
 
 Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -233,6 +272,7 @@ Node::~Node() {
   impl_->stop();
   if (impl_->consensus_thread.joinable()) impl_->consensus_thread.join();
   if (impl_->api_thread.joinable()) impl_->api_thread.join();
+  if (impl_->operator_thread.joinable()) impl_->operator_thread.join();
 }
 
 Result<std::unique_ptr<Node>> Node::open(const NodeConfig& config) {
@@ -246,6 +286,7 @@ Status Node::start() { return impl_->start(); }
 void Node::wait() {
   if (impl_->consensus_thread.joinable()) impl_->consensus_thread.join();
   if (impl_->api_thread.joinable()) impl_->api_thread.join();
+  if (impl_->operator_thread.joinable()) impl_->operator_thread.join();
   if (auto synced = impl_->executor->wait_durable(); !synced.ok())
     spdlog::error("the store did not sync at stop: {}", synced.error().to_string());
   spdlog::info("stopped at height {}", impl_->executor->durable_height());

@@ -33,19 +33,33 @@ std::string metric_value(double value) {
   return fmt::format("{}", value);  // The shortest text that reads back as the same double.
 }
 
+std::optional<http::Response> Node::Impl::operator_response(const http::Request& request) {
+  const std::string& path = request.path;
+  if (path != "/healthz" && path != "/v1/status" && path != "/metrics") return std::nullopt;
+  if (request.method != "GET")
+    return error_response(405, api_error::method_not_allowed, "use GET " + path);
+  if (path == "/healthz") return json_response(200, {{"status", "ok"}});
+  if (path == "/v1/status") return status_response();
+  return metrics_response();
+}
+
+void Node::Impl::handle_operator_request(http::Request request, http::Respond respond) {
+  if (auto answer = operator_response(request)) return respond(std::move(*answer));
+  respond(error_response(404, api_error::not_found,
+                         "no endpoint " + request.method + " " + request.path +
+                             " here: this address serves /healthz, /v1/status and /metrics; the "
+                             "rest of the API is on the API address"));
+}
+
 void Node::Impl::handle_request(http::Request request, http::Respond respond) {
   const std::string& path = request.path;
   const bool get = request.method == "GET";
-  if (path == "/healthz" && get) return respond(json_response(200, {{"status", "ok"}}));
-  if (path == "/v1/status" && get) return respond(status_response());
-  if (path == "/metrics" && get) return respond(metrics_response());
+  if (auto answer = operator_response(request)) return respond(std::move(*answer));
   if (path == "/v1/txs") {
     if (request.method != "POST")
       return respond(error_response(405, api_error::method_not_allowed, "use POST /v1/txs"));
     return submit(request, std::move(respond));
   }
-  if ((path == "/healthz" || path == "/v1/status" || path == "/metrics") && !get)
-    return respond(error_response(405, api_error::method_not_allowed, "use GET " + path));
   if (get) {
     // A read sees every block whose receipts this node has given out (executor.h).
     const Status stored =

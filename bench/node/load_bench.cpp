@@ -44,6 +44,7 @@ using bench::Clock;
 
 constexpr auto batch_interval = 10ms;
 constexpr std::size_t admit_batch_max = 256;
+constexpr auto health_probe_interval = 250ms;
 
 struct Options {
   double rate = 500;
@@ -327,8 +328,10 @@ int main(int argc, char** argv) {
   }
   Outcome outcome;
   Progress in_window;
+  std::vector<double> health_api_ms, health_operator_ms;
   {
     testing::LocalNetworkOptions network_options;
+    network_options.operator_endpoints = true;
     if (!options.consensus_parameters.empty()) {
       network_options.consensus_parameters =
           nlohmann::json::parse(options.consensus_parameters, nullptr, false);
@@ -368,8 +371,25 @@ int main(int argc, char** argv) {
                    after.round - before.round, after.signatures - before.signatures,
                    after.settled - before.settled};
     });
+    // How long GET /healthz of node 1 takes during the window, at the API address (behind the
+    // submissions and gossip that the API thread works through) and at the operator address.
+    std::thread health([&] {
+      const auto end = window_start + std::chrono::duration<double>(options.seconds);
+      for (auto next = window_start; next < end; next += health_probe_interval) {
+        std::this_thread::sleep_until(next);
+        for (const bool at_operator : {false, true}) {
+          const auto sent = Clock::now();
+          const auto answer = at_operator ? network.operator_request(1, "GET", "/healthz")
+                                          : network.get(1, "/healthz");
+          const double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+          if (answer && answer->status == 200)
+            (at_operator ? health_operator_ms : health_api_ms).push_back(ms);
+        }
+      }
+    });
     offer(network, std::move(batches), options.senders, outcome);
     window.join();
+    health.join();
   }  // Stops the nodes.
   for (int i = 0; i < 2; ++i) measure_ed25519();
 
@@ -414,6 +434,14 @@ int main(int argc, char** argv) {
       std::printf(" %.1f", bench::percentile(part, 0.50));
   }
   std::printf(" ms\n");
+  if (!health_api_ms.empty() && !health_operator_ms.empty())
+    std::printf("GET /healthz of node 1 during the window: API address p50 %.1f ms, max %.1f "
+                "(%zu); operator address p50 %.1f ms, max %.1f (%zu)\n",
+                bench::percentile(health_api_ms, 0.50),
+                *std::max_element(health_api_ms.begin(), health_api_ms.end()),
+                health_api_ms.size(), bench::percentile(health_operator_ms, 0.50),
+                *std::max_element(health_operator_ms.begin(), health_operator_ms.end()),
+                health_operator_ms.size());
   std::printf("refused %llu, not committed in time %llu, failed requests %llu\n",
               static_cast<unsigned long long>(outcome.refused),
               static_cast<unsigned long long>(outcome.not_committed),

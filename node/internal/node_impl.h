@@ -122,8 +122,13 @@ class Node::Impl {
   void admit_gossip(ValidatorIndex from, Bytes payload);
   void gossip_transactions(const std::vector<Transaction>& transactions);
   void resolve_waiters(const std::vector<TransactionRecord>& records);
+  // node_status.cpp: the operator endpoints, answered on the API thread and on the operator
+  // thread alike (they read only what any thread may read). nullopt for any other request.
+  std::optional<http::Response> operator_response(const http::Request& request);
+  void handle_operator_request(http::Request request, http::Respond respond);
   http::Response status_response();
   http::Response metrics_response();
+  Status start_operator_server();
 
   NodeConfig config;
   genesis::Genesis genesis;
@@ -146,14 +151,18 @@ class Node::Impl {
 
   boost::asio::io_context consensus_context{1};
   boost::asio::io_context api_context{1};
+  boost::asio::io_context operator_context{1};  // With config.operator_listen_address only.
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
-      consensus_work, api_work;
+      consensus_work, api_work, operator_work;
   std::unique_ptr<net::PeerNetwork> network;
   std::unique_ptr<http::Server> server;
+  std::unique_ptr<http::Server> operator_server;
   std::unique_ptr<boost::asio::signal_set> signals;
   std::thread consensus_thread;
   std::thread api_thread;
+  std::thread operator_thread;
   std::uint16_t bound_api_port = 0;
+  std::uint16_t bound_operator_port = 0;
   std::atomic<bool> stopping{false};
 
   mutable std::mutex status_mutex;

@@ -63,6 +63,18 @@ TEST_CASE("priora-node start refuses bad settings with a clear error and changes
     CHECK_THAT(result.output,
                Catch::Contains("mempool.gossip_queue_bytes_max must be at least 4194304"));
   }
+  SECTION("an operator address that is not host:port") {
+    const auto result = start_node(network, 0, {"--api.operator_listen_address", "nowhere"});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("api.operator_listen_address is not host:port"));
+  }
+  SECTION("an operator address taken by the node's own API") {
+    const auto result = start_node(
+        network, 0,
+        {"--api.operator_listen_address", "127.0.0.1:" + std::to_string(network.api_port(0))});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.output, Catch::Contains("api.operator_listen_address is the API address"));
+  }
   SECTION("an unknown key in the config file") {
     std::ofstream(network.home(0) / "config.toml", std::ios::app) << "\n[net]\nidle_timeout = 5\n";
     const auto result = start_node(network, 0, {});
@@ -133,5 +145,40 @@ TEST_CASE("a running node names its threads for top -H and perf") {
   CHECK(names.count("execute") == 1);
   CHECK(names.count("checkpoint") == 1);
   CHECK(names.count("verify") == 3);
+  CHECK(names.count("operator") == 0);  // No operator address configured.
+  CHECK(network.stop(0) == 0);
+}
+
+TEST_CASE("operator endpoints on an address of their own answer there and nothing else does") {
+  LocalNetworkOptions options;
+  options.operator_endpoints = true;
+  LocalNetwork network(options);
+  network.start(0);
+  REQUIRE(LocalNetwork::wait_until(
+      [&] { return network.operator_request(0, "GET", "/healthz").has_value(); }, 30s));
+  const auto health = network.operator_request(0, "GET", "/healthz");
+  CHECK(health->status == 200);
+  CHECK(health->body == R"({"status":"ok"})");
+  const auto status = network.operator_request(0, "GET", "/v1/status");
+  REQUIRE(status->status == 200);
+  CHECK(nlohmann::json::parse(status->body)["office"] == "KZ");
+  const auto metrics = network.operator_request(0, "GET", "/metrics");
+  REQUIRE(metrics->status == 200);
+  CHECK_THAT(metrics->body, Catch::Contains("priora_height "));
+  CHECK_THAT(metrics->content_type, Catch::StartsWith("text/plain"));
+  CHECK(network.operator_request(0, "POST", "/healthz")->status == 405);
+  // The rest of the API is on the API address only.
+  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
+           {"POST", "/v1/txs"}, {"GET", "/v1/blocks/1"}, {"GET", "/v1/filings"}}) {
+    const auto answer = network.operator_request(0, method, target);
+    REQUIRE(answer.has_value());
+    CHECK(answer->status == 404);
+    CHECK_THAT(answer->body, Catch::Contains("the rest of the API is on the API address"));
+  }
+  CHECK(network.get(0, "/healthz")->status == 200);
+  CHECK(network.get(0, "/v1/blocks/1")->status == 404);  // Served there: no block yet.
+  CHECK(thread_names(network.pid(0)).count("operator") == 1);
+  CHECK(network.log(0).find("operator endpoints on 127.0.0.1:" +
+                            std::to_string(network.operator_port(0))) != std::string::npos);
   CHECK(network.stop(0) == 0);
 }

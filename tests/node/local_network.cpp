@@ -57,8 +57,8 @@ LocalNetwork::LocalNetwork(LocalNetworkOptions options) : options_(std::move(opt
   std::random_device device;
   folder_ = std::filesystem::temp_directory_path() /
             ("priora-network-" + std::to_string(getpid()) + "-" + std::to_string(device()));
-  // Peers listen on first + i, APIs on first + 100 + i.
-  PRIORA_ASSERT(options_.office_codes.size() <= 99);
+  // Peers listen on first + i, operator endpoints on first + 50 + i, APIs on first + 100 + i.
+  PRIORA_ASSERT(options_.office_codes.size() <= 50);
   const std::uint16_t base = ports_.first();
   std::string codes;
   for (const auto& code : options_.office_codes) codes += (codes.empty() ? "" : ",") + code;
@@ -96,6 +96,11 @@ std::uint16_t LocalNetwork::peer_port(std::size_t office) const {
   return genesis::parse_network_address(genesis_.offices.at(office).peer_address)->port;
 }
 
+std::uint16_t LocalNetwork::operator_port(std::size_t office) const {
+  PRIORA_ASSERT(options_.operator_endpoints && office < size());
+  return static_cast<std::uint16_t>(ports_.first() + 50 + office);
+}
+
 SigningKey LocalNetwork::office_key(std::size_t office) const {
   auto key = genesis::load_signing_key_file(home(office) / "keys/office.key", genesis::KeyKind::office);
   PRIORA_ASSERT(key.ok());
@@ -115,6 +120,10 @@ void LocalNetwork::start_with(std::size_t office, const std::vector<std::string>
   PRIORA_ASSERT(pids_.at(office) == 0);
   std::vector<std::string> arguments{PRIORA_NODE_BINARY, "start", "--home", home(office).string()};
   for (const auto& extra : options_.extra_start_arguments) arguments.push_back(extra);
+  if (options_.operator_endpoints) {
+    arguments.push_back("--api.operator_listen_address");
+    arguments.push_back("127.0.0.1:" + std::to_string(operator_port(office)));
+  }
   for (const auto& extra : more) arguments.push_back(extra);
   pids_[office] = spawn(arguments, home(office) / "node.log");
 }
@@ -168,6 +177,15 @@ std::optional<http::ClientResponse> LocalNetwork::post(std::size_t office, const
                                                        const std::string& body) const {
   auto response = http::request("127.0.0.1", api_port(office), "POST", target, body,
                                 std::chrono::seconds(60));
+  if (!response.ok()) return std::nullopt;
+  return *response;
+}
+
+std::optional<http::ClientResponse> LocalNetwork::operator_request(std::size_t office,
+                                                                   const std::string& method,
+                                                                   const std::string& target) const {
+  auto response = http::request("127.0.0.1", operator_port(office), method, target, {},
+                                std::chrono::seconds(10));
   if (!response.ok()) return std::nullopt;
   return *response;
 }

@@ -27,6 +27,8 @@ struct LocalNetworkOptions {
   std::vector<std::string> office_codes = {"KZ", "RU", "BY", "AM"};
   nlohmann::json consensus_parameters = nlohmann::json::object();
   std::vector<std::string> extra_start_arguments;  // Passed to every `priora-node start`.
+  // Each node also serves /healthz, /v1/status and /metrics on operator_port(office).
+  bool operator_endpoints = false;
 };
 
 class LocalNetwork {
@@ -43,6 +45,8 @@ class LocalNetwork {
   std::filesystem::path home(std::size_t office) const;
   std::uint16_t api_port(std::size_t office) const;
   std::uint16_t peer_port(std::size_t office) const;
+  // With LocalNetworkOptions::operator_endpoints.
+  std::uint16_t operator_port(std::size_t office) const;
   SigningKey office_key(std::size_t office) const;
   SigningKey validator_key(std::size_t office) const;
 
@@ -63,6 +67,9 @@ class LocalNetwork {
   std::optional<http::ClientResponse> get(std::size_t office, const std::string& target) const;
   std::optional<http::ClientResponse> post(std::size_t office, const std::string& target,
                                            const std::string& body) const;
+  // A request to an office's operator address (LocalNetworkOptions::operator_endpoints).
+  std::optional<http::ClientResponse> operator_request(std::size_t office, const std::string& method,
+                                                       const std::string& target) const;
   // GET /v1/status, nullopt when unreachable.
   std::optional<nlohmann::json> status(std::size_t office) const;
   std::uint64_t height(std::size_t office) const;  // 0 when unreachable.
