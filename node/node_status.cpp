@@ -1,4 +1,5 @@
-// Routing of API requests, /v1/status and /metrics (API thread).
+// Routing of API requests, and the operator endpoints /healthz, /v1/status and /metrics (on the
+// API thread, and on the operator thread when the node has an operator address).
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
