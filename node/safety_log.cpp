@@ -55,6 +55,15 @@ FixedBytes<check_bytes> record_check(const FixedBytes<salt_bytes>& salt, ByteVie
   return check;
 }
 
+// Whether the record of `length` payload bytes at `offset` (its check bytes within `bytes`)
+// carries the check of its head and payload under `salt`.
+bool record_checks(const FixedBytes<salt_bytes>& salt, ByteView bytes, std::uint64_t offset,
+                   std::uint64_t length) {
+  const auto expected = record_check(salt, bytes.subspan(offset, record_head_bytes + length));
+  const ByteView check = bytes.subspan(offset + record_head_bytes + length, check_bytes);
+  return std::equal(check.begin(), check.end(), expected.bytes.begin());
+}
+
 void put_record(Bytes& out, const FixedBytes<salt_bytes>& salt, std::uint8_t kind_byte,
                 std::uint64_t generation, std::uint64_t sequence, ByteView payload) {
   const std::size_t start = out.size();
@@ -172,9 +181,7 @@ std::optional<std::uint64_t> durable_record_past(ByteView bytes, std::uint64_t f
     if (sequence < first_open) continue;
     const std::uint64_t length = read_le(head, 0, 4);
     if (length > bytes.size() - offset - record_head_bytes - check_bytes) continue;
-    const auto expected = record_check(salt, bytes.subspan(offset, record_head_bytes + length));
-    const ByteView check = bytes.subspan(offset + record_head_bytes + length, check_bytes);
-    if (!std::equal(check.begin(), check.end(), expected.bytes.begin())) continue;
+    if (!record_checks(salt, bytes, offset, length)) continue;
     if ((head[4] & last_of_batch) != 0)
       first_last = std::min(first_last.value_or(sequence), sequence);
     highest = std::max(highest, sequence);
@@ -214,10 +221,7 @@ Result<SafetyLog::FileState> read_file_state(ByteView bytes) {
     } else if (generation != file.generation) {
       break;
     }
-    const ByteView record = bytes.subspan(offset, record_head_bytes + length);
-    const ByteView check = bytes.subspan(offset + record_head_bytes + length, check_bytes);
-    const auto expected = record_check(file.salt, record);
-    if (!std::equal(check.begin(), check.end(), expected.bytes.begin())) break;
+    if (!record_checks(file.salt, bytes, offset, length)) break;
     offset += record_head_bytes + length + check_bytes;
     batch.push_back({kind, sequence, payload});
     if (!last) continue;

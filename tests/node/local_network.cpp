@@ -49,6 +49,15 @@ int wait_exit(pid_t pid, std::chrono::milliseconds timeout) {
   return -1;
 }
 
+std::optional<http::ClientResponse> local_request(std::uint16_t port, const std::string& method,
+                                                  const std::string& target,
+                                                  const std::string& body,
+                                                  std::chrono::seconds timeout) {
+  auto response = http::request("127.0.0.1", port, method, target, body, timeout);
+  if (!response.ok()) return std::nullopt;
+  return *response;
+}
+
 }  // namespace
 
 LocalNetwork::LocalNetwork(LocalNetworkOptions options) : options_(std::move(options)) {
@@ -167,27 +176,18 @@ std::string LocalNetwork::log(std::size_t office) const {
 
 std::optional<http::ClientResponse> LocalNetwork::get(std::size_t office,
                                                       const std::string& target) const {
-  auto response = http::request("127.0.0.1", api_port(office), "GET", target, {},
-                                std::chrono::seconds(10));
-  if (!response.ok()) return std::nullopt;
-  return *response;
+  return local_request(api_port(office), "GET", target, {}, std::chrono::seconds(10));
 }
 
 std::optional<http::ClientResponse> LocalNetwork::post(std::size_t office, const std::string& target,
                                                        const std::string& body) const {
-  auto response = http::request("127.0.0.1", api_port(office), "POST", target, body,
-                                std::chrono::seconds(60));
-  if (!response.ok()) return std::nullopt;
-  return *response;
+  return local_request(api_port(office), "POST", target, body, std::chrono::seconds(60));
 }
 
 std::optional<http::ClientResponse> LocalNetwork::operator_request(std::size_t office,
                                                                    const std::string& method,
                                                                    const std::string& target) const {
-  auto response = http::request("127.0.0.1", operator_port(office), method, target, {},
-                                std::chrono::seconds(10));
-  if (!response.ok()) return std::nullopt;
-  return *response;
+  return local_request(operator_port(office), method, target, {}, std::chrono::seconds(10));
 }
 
 std::optional<nlohmann::json> LocalNetwork::status(std::size_t office) const {
