@@ -62,21 +62,23 @@ Status Engine::restore() {
   if (committed_height_ == 0) {
     Block genesis_block;
     genesis_block.header = genesis_;
-    blocks_.emplace(genesis_id_, genesis_block);
+    blocks_.emplace(genesis_id_, std::make_shared<const Block>(std::move(genesis_block)));
     root_id_ = genesis_id_;
   } else {
     auto tip = dependencies_.application.committed_block(committed_height_);
     if (!tip) return make_error(ErrorKind::corruption, "the committed tip block is missing");
     root_id_ = tip->id();
-    blocks_.emplace(root_id_, std::move(*tip));
+    blocks_.emplace(root_id_, std::make_shared<const Block>(std::move(*tip)));
   }
   auto stored_blocks = dependencies_.storage.load_blocks();
   if (!stored_blocks) return stored_blocks.error();
   std::sort(stored_blocks->begin(), stored_blocks->end(),
             [](const Block& a, const Block& b) { return a.header.height < b.header.height; });
-  for (const Block& block : *stored_blocks)
-    if (block.header.height > committed_height_ && knows_block(block.header.parent_id))
-      blocks_.emplace(block.id(), block);
+  for (Block& block : *stored_blocks)
+    if (block.header.height > committed_height_ && knows_block(block.header.parent_id)) {
+      const Hash id = block.id();
+      blocks_.emplace(id, std::make_shared<const Block>(std::move(block)));
+    }
   current_round_ = safety_.highest_qc.vote.round + 1;
   if (safety_.highest_tc) current_round_ = std::max(current_round_, safety_.highest_tc->round + 1);
   return {};

@@ -47,7 +47,7 @@ struct OutgoingMessage {
 // A committed block, in height order. `certificate` commits this block or a descendant that
 // committed with it (2-chain rule), whose chain of parent ids leads back to this block.
 struct CommittedBlock {
-  Block block;
+  std::shared_ptr<const Block> block;
   CommitCertificate certificate;
 };
 
@@ -170,7 +170,8 @@ class Engine {
   void observe_timeout_certificate(const TimeoutCertificate& certificate, ValidatorIndex source);
   void advance_round(std::uint64_t round, const std::optional<TimeoutCertificate>& certificate);
   void try_commit(const QuorumCertificate& certificate, ValidatorIndex source);
-  void commit_chain(const std::vector<const Block*>& chain, const QuorumCertificate& certificate);
+  void commit_chain(const std::vector<std::shared_ptr<const Block>>& chain,
+                    const QuorumCertificate& certificate);
   void prune_below_committed();
   std::uint64_t round_timeout_ms() const;
   void arm_round_timer();
@@ -225,7 +226,7 @@ class Engine {
   Hash genesis_id_;
 
   // Blocks at or above the committed tip whose ancestry reaches it; the tip is the root.
-  std::map<Hash, Block> blocks_;
+  std::map<Hash, std::shared_ptr<const Block>> blocks_;
   Hash root_id_;
   std::uint64_t committed_height_ = 0;
 

@@ -32,9 +32,9 @@ std::vector<Block> Engine::chain_for_peer(const SyncRequest& request) const {
   Hash cursor = request.block_id;
   for (std::size_t steps = 0; steps < chain_walk_steps_max; ++steps) {
     auto found = blocks_.find(cursor);
-    if (found == blocks_.end() || found->second.header.height <= request.have_height) break;
-    upper.push_back(&found->second);
-    cursor = found->second.header.parent_id;
+    if (found == blocks_.end() || found->second->header.height <= request.have_height) break;
+    upper.push_back(found->second.get());
+    cursor = found->second->header.parent_id;
   }
   std::vector<Block> chain;
   if (upper.empty() && !knows_block(request.block_id)) {
@@ -108,7 +108,7 @@ void Engine::handle_sync_response(ValidatorIndex from, const SyncResponse& respo
   for (const Block& block : response.blocks) {
     if (block.header.height <= committed_height_ || knows_block(block.id())) continue;
     auto parent = blocks_.find(block.header.parent_id);
-    if (parent == blocks_.end() || !check_against_parent(block.header, parent->second.header).ok()) {
+    if (parent == blocks_.end() || !check_against_parent(block.header, parent->second->header).ok()) {
       ++counters_.invalid_messages_dropped;
       return;
     }

@@ -52,14 +52,14 @@ Executor::~Executor() {
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
-void Executor::commit(const Block& block, const CommitCertificate& certificate) {
-  const std::uint64_t height = block.header.height;
+void Executor::commit(std::shared_ptr<const Block> block, const CommitCertificate& certificate) {
+  const std::uint64_t height = block->header.height;
   PRIORA_ASSERT(height == handed_over_height_ + 1);
   auto job = std::make_shared<Job>();
-  job->block = std::make_shared<const Block>(block);
+  job->block = std::move(block);
   job->certificate = certificate;
   // The pool vouches for the signatures it checked as it lets the transactions go.
-  job->verified = mempool_.hand_over(block, height);
+  job->verified = mempool_.hand_over(*job->block, height);
   {
     std::lock_guard lock(mutex_);
     recent_.insert_or_assign(height, Recent{job->block, std::nullopt});
@@ -179,11 +179,14 @@ Status Executor::execute_one(WriteTransaction& write, Job& job) {
   committed_transactions_ += block.transactions.size();
   if (listeners_.executed) listeners_.executed();
   if (listeners_.block_executed) {
-    CommittedBlockEvent event{block, {}, job.result.state};
+    // The receipts are stored; a rerun of the body executes the block again for its own.
+    CommittedBlockEvent event{block.header, {}, job.result.state};
+    event.records.reserve(job.result.receipts.size());
     for (std::size_t i = 0; i < job.result.receipts.size(); ++i)
       event.records.push_back(TransactionRecord{height, static_cast<std::uint32_t>(i),
-                                                first_leaf + i, job.result.receipts[i]});
-    listeners_.block_executed(event);
+                                                first_leaf + i, std::move(job.result.receipts[i])});
+    job.result.receipts.clear();
+    listeners_.block_executed(std::move(event));
   }
   return {};
 }

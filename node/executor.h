@@ -59,7 +59,7 @@ namespace priora::node {
 
 // What an executed block tells the rest of the node (waiting clients, status, metrics).
 struct CommittedBlockEvent {
-  Block block;
+  BlockHeader header;
   std::vector<TransactionRecord> records;
   ExecutedState state;
 };
@@ -69,7 +69,7 @@ class Executor final : public consensus::CommitTarget {
   struct Listeners {
     std::function<void()> executed;  // The execution thread went further.
     // A committed block is executed: its receipts are final (called right after `executed`).
-    std::function<void(const CommittedBlockEvent&)> block_executed;
+    std::function<void(CommittedBlockEvent)> block_executed;
     std::function<void(const Error&)> fatal;  // The store failed; must not return.
   };
 
@@ -81,7 +81,7 @@ class Executor final : public consensus::CommitTarget {
   // Executes and commits what was handed over, then stops the execution thread.
   ~Executor() override;
 
-  void commit(const Block& block, const CommitCertificate& certificate) override;
+  void commit(std::shared_ptr<const Block> block, const CommitCertificate& certificate) override;
   std::optional<ExecutedState> executed_state_at(std::uint64_t height) const override;
   std::uint64_t executed_height() const override { return executed_height_.load(); }
   std::optional<Block> committed_block(std::uint64_t height) const override;

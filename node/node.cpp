@@ -126,7 +126,7 @@ Status Node::Impl::open() {
   listeners.executed = [this] {
     boost::asio::post(consensus_context, [this] { executed(); });
   };
-  listeners.block_executed = [this](const CommittedBlockEvent& event) { on_committed(event); };
+  listeners.block_executed = [this](CommittedBlockEvent event) { on_committed(std::move(event)); };
   listeners.fatal = [this](const Error& error) { fatal(error); };
   auto opened_executor =
       Executor::open(*store, *registry, *chain, *mempool, *verifiers, std::move(listeners),

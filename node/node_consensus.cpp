@@ -130,15 +130,16 @@ void Node::Impl::record_status() {
   status.engine = engine->counters();
 }
 
-void Node::Impl::on_committed(const CommittedBlockEvent& event) {
+void Node::Impl::on_committed(CommittedBlockEvent event) {
   {
     std::lock_guard lock(status_mutex);
-    status.height = std::max(status.height, event.block.header.height);
+    status.height = std::max(status.height, event.header.height);
     status.executed = event.state;
-    status.last_block_time_ms = event.block.header.time_ms;
+    status.last_block_time_ms = event.header.time_ms;
   }
   if (!event.records.empty())
-    boost::asio::post(api_context, [this, records = event.records] { resolve_waiters(records); });
+    boost::asio::post(api_context,
+                      [this, records = std::move(event.records)] { resolve_waiters(records); });
 }
 
 }  // namespace priora::node

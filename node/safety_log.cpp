@@ -132,12 +132,12 @@ Status extend_with_zeros(int descriptor, const std::filesystem::path& path, std:
 // What the log holds: the state, the blocks kept and the forgotten height, as records replay.
 struct Contents {
   std::optional<consensus::SafetyState> state;
-  std::map<Hash, Block> blocks;
+  std::map<Hash, SafetyLog::LoggedBlock> blocks;
   std::uint64_t forgotten_height = 0;
 
   void forget(std::uint64_t height) {
     forgotten_height = std::max(forgotten_height, height);
-    std::erase_if(blocks, [&](const auto& entry) { return entry.second.header.height <= height; });
+    std::erase_if(blocks, [&](const auto& entry) { return entry.second.height <= height; });
   }
 };
 
@@ -253,8 +253,9 @@ Result<SafetyLog::FileState> read_file_state(ByteView bytes) {
         case Kind::block: {
           auto block = decode<Block>(entry.payload);
           if (!block.ok()) return damaged(block.error().message);
-          const Hash id = block->id();
-          file.contents.blocks.insert_or_assign(id, std::move(block).value());
+          file.contents.blocks.insert_or_assign(
+              block->id(), SafetyLog::LoggedBlock{block->header.height,
+                                       Bytes(entry.payload.begin(), entry.payload.end())});
           break;
         }
         case Kind::forget:
@@ -321,8 +322,10 @@ Result<Contents> read_legacy_store(const std::filesystem::path& folder) {
     auto block = decode<Block>((*entry)->value);
     if (!block.ok())
       return make_error(ErrorKind::corruption, "consensus store: block: " + block.error().message);
-    const Hash id = block->id();
-    contents.blocks.insert_or_assign(id, std::move(block).value());
+    const ByteView encoded = (*entry)->value;
+    contents.blocks.insert_or_assign(
+        block->id(),
+        SafetyLog::LoggedBlock{block->header.height, Bytes(encoded.begin(), encoded.end())});
   }
   return contents;
 }
@@ -473,14 +476,14 @@ Status SafetyLog::write_snapshot() {
 
   const std::uint64_t forget = std::max(forgotten_height_, forgettable_height());
   const std::optional<consensus::SafetyState>& state = pending_state_ ? pending_state_ : state_;
-  std::map<Hash, Block> kept = blocks_;
+  std::map<Hash, LoggedBlock> kept = blocks_;
   for (const auto& [id, block] : pending_blocks_) kept.insert_or_assign(id, block);
-  std::erase_if(kept, [&](const auto& entry) { return entry.second.header.height <= forget; });
+  std::erase_if(kept, [&](const auto& entry) { return entry.second.height <= forget; });
 
   Batch batch(salt, generation, 0);
   batch.add(Kind::header, header_payload(salt));
   if (state) batch.add(Kind::state, encode(*state));
-  for (const auto& [id, block] : kept) batch.add(Kind::block, encode(block));
+  for (const auto& [id, block] : kept) batch.add(Kind::block, block.encoded);
   batch.add(Kind::forget, u64_payload(forget));
   batch.add(Kind::snapshot_end, {});
   const Bytes snapshot = batch.finish();
@@ -538,7 +541,7 @@ Status SafetyLog::write(const consensus::SafetyState& state) {
 }
 
 Status SafetyLog::write_block(const Block& block) {
-  pending_blocks_.insert_or_assign(block.id(), block);
+  pending_blocks_.insert_or_assign(block.id(), LoggedBlock{block.header.height, encode(block)});
   return {};
 }
 
@@ -546,7 +549,7 @@ Status SafetyLog::forget_blocks_up_to(std::uint64_t height) {
   forget_height_ = std::max(forget_height_, height);
   const std::uint64_t forget = forgettable_height();
   std::erase_if(pending_blocks_,
-                [&](const auto& entry) { return entry.second.header.height <= forget; });
+                [&](const auto& entry) { return entry.second.height <= forget; });
   return {};
 }
 
@@ -557,7 +560,7 @@ Status SafetyLog::sync() {
   if (snapshot_due_) return write_snapshot();
   Batch batch(salt_, generation_, next_sequence_);
   for (const auto& [id, block] : pending_blocks_)
-    if (block.header.height > forget) batch.add(Kind::block, encode(block));
+    if (block.height > forget) batch.add(Kind::block, block.encoded);
   if (pending_state_) batch.add(Kind::state, encode(*pending_state_));
   if (forgets) batch.add(Kind::forget, u64_payload(forget));
   const Bytes records = batch.finish();
@@ -569,11 +572,11 @@ Status SafetyLog::sync() {
   if (pending_state_) state_ = std::move(pending_state_);
   pending_state_.reset();
   for (auto& [id, block] : pending_blocks_)
-    if (block.header.height > forget) blocks_.insert_or_assign(id, std::move(block));
+    if (block.height > forget) blocks_.insert_or_assign(id, std::move(block));
   pending_blocks_.clear();
   if (forgets) {
     forgotten_height_ = forget;
-    std::erase_if(blocks_, [&](const auto& entry) { return entry.second.header.height <= forget; });
+    std::erase_if(blocks_, [&](const auto& entry) { return entry.second.height <= forget; });
   }
   return {};
 }
@@ -594,7 +597,14 @@ Status SafetyLog::append(ByteView records) {
 Result<std::vector<Block>> SafetyLog::load_blocks() {
   PRIORA_TRY(sync());
   std::vector<Block> blocks;
-  for (const auto& [id, block] : blocks_) blocks.push_back(block);
+  for (const auto& [id, logged] : blocks_) {
+    // Each was encoded by this process or checked as it was read.
+    auto block = decode<Block>(logged.encoded);
+    if (!block.ok())
+      return make_error(ErrorKind::corruption, "consensus log: block " + id.hex() +
+                                                   " does not decode: " + block.error().message);
+    blocks.push_back(std::move(block).value());
+  }
   std::stable_sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) {
     return a.header.height < b.header.height;
   });

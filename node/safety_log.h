@@ -73,6 +73,13 @@ class SafetyLog final : public consensus::SafetyStorage {
   // What one log file holds; public for the tests' sake.
   struct FileState;
 
+  // A block as the log holds it: encoded once, when the engine writes it, and written as is by
+  // every sync and snapshot that carries it.
+  struct LoggedBlock {
+    std::uint64_t height = 0;
+    Bytes encoded;
+  };
+
  private:
   struct File {
     int descriptor = -1;
@@ -104,11 +111,11 @@ class SafetyLog final : public consensus::SafetyStorage {
 
   // Durable in the log.
   std::optional<consensus::SafetyState> state_;
-  std::map<Hash, Block> blocks_;
+  std::map<Hash, LoggedBlock> blocks_;
   std::uint64_t forgotten_height_ = 0;
   // Changes since the last sync().
   std::optional<consensus::SafetyState> pending_state_;
-  std::map<Hash, Block> pending_blocks_;
+  std::map<Hash, LoggedBlock> pending_blocks_;
   std::uint64_t forget_height_ = 0;  // Asked for by the engine.
 };
 

@@ -108,7 +108,7 @@ class Node::Impl {
   void drive();
   void arm_timer(const consensus::TimerRequest& timer);
   void record_status();
-  void on_committed(const CommittedBlockEvent& event);
+  void on_committed(CommittedBlockEvent event);
   void transactions_available();
   void executed();
 

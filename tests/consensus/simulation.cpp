@@ -704,7 +704,7 @@ void Simulation::violation(const std::string& text) {
 
 void Simulation::check_commit(Node& node, const CommittedBlock& committed) {
   if (!node.honest()) return;
-  const BlockHeader& header = committed.block.header;
+  const BlockHeader& header = committed.block->header;
   const std::string who = "validator " + std::to_string(node.validator);
   if (header.height != node.checked_height + 1 || header.parent_id != node.checked_tip) {
     violation(who + " committed height " + std::to_string(header.height) +
@@ -723,7 +723,7 @@ void Simulation::check_commit(Node& node, const CommittedBlock& committed) {
        !verify_commit(certificate, header, validators_, *verifier_).ok()))
     violation(who + " committed height " + std::to_string(header.height) +
               " with a certificate that does not commit it");
-  const Hash id = committed.block.id();
+  const Hash id = committed.block->id();
   if (header.height < committed_ids_.size()) {
     if (committed_ids_[header.height] != id)
       violation("two honest replicas committed different blocks at height " +

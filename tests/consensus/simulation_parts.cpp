@@ -88,12 +88,12 @@ SimulatedApplication::SimulatedApplication() {
   states_.push_back(initial);
 }
 
-void SimulatedApplication::commit(const Block& block, const CommitCertificate&) {
-  PRIORA_ASSERT(block.header.height == committed_.size() + handed_over_.size() + 1);
+void SimulatedApplication::commit(std::shared_ptr<const Block> block, const CommitCertificate&) {
+  PRIORA_ASSERT(block->header.height == committed_.size() + handed_over_.size() + 1);
   if (deferred_)
-    handed_over_.push_back(block);
+    handed_over_.push_back(*block);
   else
-    execute(block);
+    execute(*block);
 }
 
 void SimulatedApplication::execute_handed_over() {
