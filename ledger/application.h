@@ -21,6 +21,7 @@ struct BlockContext {
 
 struct CommittedTransaction {
   const Transaction* transaction = nullptr;
+  Hash id;  // transaction->id(), computed once by the caller.
   // The envelope signature was checked before execution (in parallel, or in the mempool);
   // false makes the transaction fail with a receipt, never the block.
   bool signature_valid = false;

@@ -44,6 +44,13 @@ Hash Receipt::leaf_hash() const {
   return with_encoding(*this, [](ByteView bytes) { return merkle_leaf_hash(bytes); });
 }
 
+std::vector<Hash> Block::transaction_ids() const {
+  std::vector<Hash> ids;
+  ids.reserve(transactions.size());
+  for (const auto& transaction : transactions) ids.push_back(transaction.id());
+  return ids;
+}
+
 Hash Block::compute_transactions_root() const {
   std::vector<Hash> leaves;
   leaves.reserve(transactions.size());

@@ -140,6 +140,8 @@ struct Block {
   Hash id() const { return header.id(); }
   // RFC 9162 root over the ids of `transactions`, the value header.transactions_root must hold.
   Hash compute_transactions_root() const;
+  // The ids of `transactions`, in block order.
+  std::vector<Hash> transaction_ids() const;
 
   template <class Archive>
   void serialize(Archive& archive) {

@@ -57,9 +57,10 @@ void Executor::commit(std::shared_ptr<const Block> block, const CommitCertificat
   PRIORA_ASSERT(height == handed_over_height_ + 1);
   auto job = std::make_shared<Job>();
   job->block = std::move(block);
+  job->ids = job->block->transaction_ids();
   job->certificate = certificate;
   // The pool vouches for the signatures it checked as it lets the transactions go.
-  job->verified = mempool_.hand_over(*job->block, height);
+  job->verified = mempool_.hand_over(*job->block, job->ids, height);
   {
     std::lock_guard lock(mutex_);
     recent_.insert_or_assign(height, Recent{job->block, std::nullopt});
@@ -134,8 +135,9 @@ std::vector<CommittedTransaction> Executor::checked_transactions(const Job& job)
   std::vector<std::size_t> positions;
   for (std::size_t i = 0; i < block.transactions.size(); ++i) {
     committed[i].transaction = &block.transactions[i];
+    committed[i].id = job.ids[i];
     // The pool vouched at the hand-over, or verified gossip of it since (its check was under way).
-    if (job.verified[i] || mempool_.verified_since_hand_over(block.transactions[i])) {
+    if (job.verified[i] || mempool_.verified_since_hand_over(block.transactions[i], job.ids[i])) {
       committed[i].signature_valid = true;
     } else {
       unverified.push_back(&block.transactions[i]);

@@ -104,6 +104,7 @@ class Executor final : public consensus::CommitTarget {
  private:
   struct Job {
     std::shared_ptr<const Block> block;  // Shared with recent_: one copy of the block each.
+    std::vector<Hash> ids;               // The block's transaction ids, computed once.
     CommitCertificate certificate;
     std::vector<bool> verified;  // Per transaction: the mempool had checked its signature.
     bool executed = false;

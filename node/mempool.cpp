@@ -177,12 +177,15 @@ void Mempool::erase_locked(const Hash& id) {
   entries_.erase(found);
 }
 
-std::vector<bool> Mempool::hand_over(const Block& block, std::uint64_t height) {
+std::vector<bool> Mempool::hand_over(const Block& block, std::span<const Hash> ids,
+                                     std::uint64_t height) {
+  PRIORA_ASSERT(ids.size() == block.transactions.size());
   std::vector<bool> verified;
   verified.reserve(block.transactions.size());
   std::lock_guard lock(mutex_);
-  for (const Transaction& transaction : block.transactions) {
-    const Hash id = transaction.id();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const Transaction& transaction = block.transactions[i];
+    const Hash& id = ids[i];
     verified.push_back(holds_locked(id, transaction));
     erase_locked(id);
     committed_ids_.insert_or_assign(id, CommittedId{height, transaction.signature, false});
@@ -194,9 +197,9 @@ std::vector<bool> Mempool::hand_over(const Block& block, std::uint64_t height) {
   return verified;
 }
 
-bool Mempool::verified_since_hand_over(const Transaction& transaction) const {
+bool Mempool::verified_since_hand_over(const Transaction& transaction, const Hash& id) const {
   std::lock_guard lock(mutex_);
-  auto found = committed_ids_.find(transaction.id());
+  auto found = committed_ids_.find(id);
   return found != committed_ids_.end() && found->second.verified &&
          found->second.signature == transaction.signature;
 }

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "consensus/interfaces.h"
@@ -66,11 +67,12 @@ class Mempool final : public consensus::TransactionSource {
   // replay of one of them is refused, and blocks skip the nonces it carries, until the store
   // shows it (forget_committed_up_to). Returns, per transaction, whether the pool held that very
   // transaction (id and signature): its signature was verified.
-  std::vector<bool> hand_over(const Block& block, std::uint64_t height);
+  // `ids` are the block's transaction ids (Block::transaction_ids()).
+  std::vector<bool> hand_over(const Block& block, std::span<const Hash> ids, std::uint64_t height);
   // Whether a copy of `transaction` (id and signature) that the pool had not verified at its
   // hand-over was verified since: gossip whose check was under way when its block committed.
   // Asked by execution before it verifies what the hand-over did not vouch for.
-  bool verified_since_hand_over(const Transaction& transaction) const;
+  bool verified_since_hand_over(const Transaction& transaction, const Hash& id) const;
   // The block at `height` is executed: `next_nonces` holds the next nonce of each of its signers
   // after it. Pending transactions whose nonce it used up leave the pool; those nonces are
   // refused until the store shows the block.

@@ -200,7 +200,7 @@ Result<ExecutionResult> Registry::execute_block(
     PRIORA_ASSERT(committed.transaction != nullptr);
     const Transaction& transaction = *committed.transaction;
     Receipt receipt = base_receipt(context, index);
-    receipt.transaction_id = transaction.id();
+    receipt.transaction_id = committed.id;
     receipt.kind = transaction.kind;
     receipt.signer = transaction.signer;
     auto envelope = check_envelope(config_, write, (*databases_)[Table::nonces], transaction,

@@ -176,7 +176,8 @@ struct Node {
   // Executes one block; returns the receipts and the seconds execute_block took.
   std::pair<std::vector<Receipt>, double> execute(const std::vector<Transaction>& transactions) {
     std::vector<CommittedTransaction> committed;
-    for (const auto& transaction : transactions) committed.push_back({&transaction, true});
+    for (const auto& transaction : transactions)
+      committed.push_back({&transaction, transaction.id(), true});
     const BlockContext context{++height, time_ms, sha256(as_bytes(std::to_string(height)))};
     std::vector<Receipt> receipts;
     double seconds = 0;

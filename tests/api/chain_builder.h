@@ -135,7 +135,8 @@ class ChainBuilder {
     const CommitCertificate certificate = certify(block.header);
     std::vector<CommittedTransaction> committed;
     committed.reserve(transactions.size());
-    for (const auto& transaction : block.transactions) committed.push_back({&transaction, true});
+    for (const auto& transaction : block.transactions)
+      committed.push_back({&transaction, transaction.id(), true});
     ExecutionResult result;
     PRIORA_TRY(store_->update([&](WriteTransaction& write) -> Status {
       auto executed = registry_->execute_block(

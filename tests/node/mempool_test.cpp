@@ -172,7 +172,7 @@ TEST_CASE("mempool: blocks take each signer's transactions in nonce order withou
   Block committed;
   committed.transactions = {a1, b1};
   world.commit(committed.transactions);
-  mempool.hand_over(committed, 1);
+  mempool.hand_over(committed, committed.transaction_ids(), 1);
   mempool.remove_executed({{world.alice.public_key(), 2}, {world.bob.public_key(), 2}}, 1);
   mempool.forget_committed_up_to(1);
   CHECK(mempool.size() == 3);
@@ -197,8 +197,8 @@ TEST_CASE("mempool: a block committed but not yet in the store is neither propos
   forged_block.transactions[0].signature.bytes[0] ^= 1;
   Mempool other = world.pool();
   REQUIRE(other.add(a1, true).ok());
-  CHECK(other.hand_over(forged_block, 7) == std::vector<bool>{false});
-  CHECK(mempool.hand_over(block, 7) == std::vector<bool>{true});
+  CHECK(other.hand_over(forged_block, forged_block.transaction_ids(), 7) == std::vector<bool>{false});
+  CHECK(mempool.hand_over(block, block.transaction_ids(), 7) == std::vector<bool>{true});
   CHECK_FALSE(mempool.contains(a1.id()));
   CHECK(mempool.committed_not_stored(a1.id()));
   auto replay = mempool.add(a1, true);
@@ -253,7 +253,7 @@ TEST_CASE("mempool: a repeat or a used nonce is settled before any signature che
   // Committed, not stored: nonce 1 is used, whatever the signature.
   Block block;
   block.transactions = {a1};
-  mempool.hand_over(block, 7);
+  mempool.hand_over(block, block.transaction_ids(), 7);
   CHECK_THAT(reason(a1), Catch::StartsWith("nonce_replayed"));
   CHECK_THAT(reason(forged_a1), Catch::StartsWith("nonce_replayed"));
 
@@ -275,22 +275,22 @@ TEST_CASE("mempool: gossip verified after its block's hand-over spares execution
   block.transactions = {a1};
 
   // The block commits before a1's gossip is read: the pool cannot vouch for it.
-  CHECK(mempool.hand_over(block, 3) == std::vector<bool>{false});
-  CHECK_FALSE(mempool.verified_since_hand_over(a1));
+  CHECK(mempool.hand_over(block, block.transaction_ids(), 3) == std::vector<bool>{false});
+  CHECK_FALSE(mempool.verified_since_hand_over(a1, a1.id()));
   // A check that failed, or a copy with another signature, vouches for nothing.
   CHECK_FALSE(mempool.add(a1, false, Checks::form).ok());
   CHECK_FALSE(mempool.add(forged_a1, true, Checks::form).ok());
-  CHECK_FALSE(mempool.verified_since_hand_over(a1));
-  CHECK_FALSE(mempool.verified_since_hand_over(forged_a1));
+  CHECK_FALSE(mempool.verified_since_hand_over(a1, a1.id()));
+  CHECK_FALSE(mempool.verified_since_hand_over(forged_a1, forged_a1.id()));
   // The gossip whose check was under way arrives: refused, and the check is remembered.
   auto late = mempool.add(a1, true, Checks::form);
   REQUIRE_FALSE(late.ok());
   CHECK_THAT(late.error().message, Catch::StartsWith("nonce_replayed"));
-  CHECK(mempool.verified_since_hand_over(a1));
-  CHECK_FALSE(mempool.verified_since_hand_over(forged_a1));
+  CHECK(mempool.verified_since_hand_over(a1, a1.id()));
+  CHECK_FALSE(mempool.verified_since_hand_over(forged_a1, forged_a1.id()));
   // Until the store shows the block.
   world.commit(block.transactions);
   mempool.forget_committed_up_to(3);
-  CHECK_FALSE(mempool.verified_since_hand_over(a1));
+  CHECK_FALSE(mempool.verified_since_hand_over(a1, a1.id()));
   CHECK(mempool.size() == 0);
 }

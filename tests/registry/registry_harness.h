@@ -91,7 +91,8 @@ class Harness {
                           std::vector<bool> signature_valid = {}) {
     std::vector<CommittedTransaction> committed;
     for (std::size_t i = 0; i < transactions.size(); ++i)
-      committed.push_back({&transactions[i], signature_valid.empty() ? true : signature_valid[i]});
+      committed.push_back({&transactions[i], transactions[i].id(),
+                           signature_valid.empty() ? true : signature_valid[i]});
     BlockContext context{++height_, time_ms_, sha256(as_bytes(std::to_string(height_)))};
     ExecutionResult result;
     const Status status = store_->update([&](WriteTransaction& write) -> Status {
