@@ -52,9 +52,8 @@ std::vector<Hash> Block::transaction_ids() const {
 }
 
 Hash Block::compute_transactions_root() const {
-  std::vector<Hash> leaves;
-  leaves.reserve(transactions.size());
-  for (const auto& transaction : transactions) leaves.push_back(merkle_leaf_hash(transaction.id().view()));
+  std::vector<Hash> leaves = transaction_ids();
+  for (Hash& leaf : leaves) leaf = merkle_leaf_hash(leaf.view());
   return merkle_root(leaves);
 }
 
