@@ -62,13 +62,16 @@ Status Engine::restore() {
   if (committed_height_ == 0) {
     Block genesis_block;
     genesis_block.header = genesis_;
-    blocks_.emplace(genesis_id_, std::make_shared<const Block>(std::move(genesis_block)));
+    blocks_.emplace(genesis_id_,
+                    HeldBlock{std::make_shared<const Block>(std::move(genesis_block)), {}});
     root_id_ = genesis_id_;
   } else {
     auto tip = dependencies_.application.committed_block(committed_height_);
     if (!tip) return make_error(ErrorKind::corruption, "the committed tip block is missing");
     root_id_ = tip->id();
-    blocks_.emplace(root_id_, std::make_shared<const Block>(std::move(*tip)));
+    std::vector<Hash> ids = tip->transaction_ids();
+    blocks_.emplace(root_id_,
+                    HeldBlock{std::make_shared<const Block>(std::move(*tip)), std::move(ids)});
   }
   auto stored_blocks = dependencies_.storage.load_blocks();
   if (!stored_blocks) return stored_blocks.error();
@@ -77,7 +80,8 @@ Status Engine::restore() {
   for (Block& block : *stored_blocks)
     if (block.header.height > committed_height_ && knows_block(block.header.parent_id)) {
       const Hash id = block.id();
-      blocks_.emplace(id, std::make_shared<const Block>(std::move(block)));
+      std::vector<Hash> ids = block.transaction_ids();
+      blocks_.emplace(id, HeldBlock{std::make_shared<const Block>(std::move(block)), std::move(ids)});
     }
   current_round_ = safety_.highest_qc.vote.round + 1;
   if (safety_.highest_tc) current_round_ = std::max(current_round_, safety_.highest_tc->round + 1);
@@ -242,7 +246,7 @@ Status Engine::check_timeout_certificate(const TimeoutCertificate& certificate) 
   return {};
 }
 
-Status Engine::check_block_shape(const Block& block) {
+Result<std::vector<Hash>> Engine::check_block_shape(const Block& block) {
   const auto& header = block.header;
   const auto& parent_vote = block.parent_certificate.vote;
   if (header.version != 1) return make_error(ErrorKind::refused, "unknown block version");
@@ -257,17 +261,19 @@ Status Engine::check_block_shape(const Block& block) {
   if (header.transaction_count != block.transactions.size() ||
       block.transactions.size() > config_.block_transactions_max)
     return make_error(ErrorKind::refused, "transaction count wrong or over the limit");
-  if (header.transactions_root != block.compute_transactions_root())
+  std::vector<Hash> ids = block.transaction_ids();
+  if (header.transactions_root != Block::transactions_root_of(ids))
     return make_error(ErrorKind::refused, "transactions root does not match");
   if (header.executed_height >= header.height)
     return make_error(ErrorKind::refused, "executed height not below the block's");
   auto size = try_encoded_size(block);
   if (!size || *size > config_.block_bytes_max)
     return make_error(ErrorKind::too_large, "block over block_bytes_max");
-  return check_certificate(block.parent_certificate);
+  PRIORA_TRY(check_certificate(block.parent_certificate));
+  return ids;
 }
 
-Status Engine::check_proposal(const Proposal& proposal) {
+Result<std::vector<Hash>> Engine::check_proposal(const Proposal& proposal) {
   const auto& header = proposal.block.header;
   if (header.proposer != leader_of(header.round))
     return make_error(ErrorKind::refused, "proposer does not lead this round");
@@ -280,7 +286,8 @@ Status Engine::check_proposal(const Proposal& proposal) {
   if (!own && !dependencies_.verifier.verify(header.proposer, signing_tag::proposal, signed_bytes,
                                              proposal.signature))
     return make_error(ErrorKind::bad_signature, "proposal signature does not verify");
-  PRIORA_TRY(check_block_shape(proposal.block));
+  auto ids = check_block_shape(proposal.block);
+  PRIORA_TRY(ids);
   const std::uint64_t qc_round = proposal.block.parent_certificate.vote.round;
   if (proposal.timeout_certificate) {
     if (proposal.timeout_certificate->round + 1 != header.round)
@@ -294,7 +301,7 @@ Status Engine::check_proposal(const Proposal& proposal) {
       return make_error(ErrorKind::refused, "the commit certificate commits nothing");
     PRIORA_TRY(check_certificate(*proposal.commit_certificate));
   }
-  return {};
+  return ids;
 }
 
 Status Engine::check_against_parent(const BlockHeader& header, const BlockHeader& parent) const {

@@ -155,8 +155,9 @@ class Engine {
   void drain_deferred_self_inbox();
 
   // Checks.
-  [[nodiscard]] Status check_proposal(const Proposal& proposal);
-  [[nodiscard]] Status check_block_shape(const Block& block);
+  // Both return the block's transaction ids, hashed for its transactions root.
+  [[nodiscard]] Result<std::vector<Hash>> check_proposal(const Proposal& proposal);
+  [[nodiscard]] Result<std::vector<Hash>> check_block_shape(const Block& block);
   [[nodiscard]] Status check_against_parent(const BlockHeader& header, const BlockHeader& parent) const;
   [[nodiscard]] Status check_executed_state(const BlockHeader& header, const BlockHeader& parent) const;
   [[nodiscard]] Status check_certificate(const QuorumCertificate& certificate);
@@ -170,8 +171,8 @@ class Engine {
   void observe_timeout_certificate(const TimeoutCertificate& certificate, ValidatorIndex source);
   void advance_round(std::uint64_t round, const std::optional<TimeoutCertificate>& certificate);
   void try_commit(const QuorumCertificate& certificate, ValidatorIndex source);
-  void commit_chain(const std::vector<std::shared_ptr<const Block>>& chain,
-                    const QuorumCertificate& certificate);
+  struct HeldBlock;
+  void commit_chain(const std::vector<const HeldBlock*>& chain, const QuorumCertificate& certificate);
   void prune_below_committed();
   std::uint64_t round_timeout_ms() const;
   void arm_round_timer();
@@ -216,7 +217,7 @@ class Engine {
   bool too_far_ahead(std::uint64_t round) const;
 
   void send(std::optional<ValidatorIndex> to, Message message);
-  void insert_block(const Block& block);
+  void insert_block(const Block& block, std::vector<Hash> transaction_ids);
   bool knows_block(const Hash& id) const { return blocks_.contains(id); }
 
   EngineConfig config_;
@@ -226,7 +227,12 @@ class Engine {
   Hash genesis_id_;
 
   // Blocks at or above the committed tip whose ancestry reaches it; the tip is the root.
-  std::map<Hash, std::shared_ptr<const Block>> blocks_;
+  // Each with its transactions' ids, hashed once when the block was checked.
+  struct HeldBlock {
+    std::shared_ptr<const Block> block;
+    std::vector<Hash> transaction_ids;
+  };
+  std::map<Hash, HeldBlock> blocks_;
   Hash root_id_;
   std::uint64_t committed_height_ = 0;
 

@@ -26,7 +26,7 @@ void Engine::observe_certificate(const QuorumCertificate& certificate, Validator
     auto block = blocks_.find(vote.block_id);
     if (block != blocks_.end())
       safety_.preferred_round =
-          std::max(safety_.preferred_round, block->second->parent_certificate.vote.round);
+          std::max(safety_.preferred_round, block->second.block->parent_certificate.vote.round);
     // Written now, made durable by the sync before the next vote or timeout.
     (void)write_safety_state();
   }
@@ -79,7 +79,7 @@ void Engine::try_commit(const QuorumCertificate& certificate, ValidatorIndex sou
   const auto& vote = certificate.vote;
   if (!vote.commits() || vote.commit_height <= committed_height_) return;
   // From the block to commit down to the committed tip's child.
-  std::vector<std::shared_ptr<const Block>> chain;
+  std::vector<const HeldBlock*> chain;
   Hash cursor = vote.commit_block_id;
   for (std::size_t steps = 0; steps < chain_walk_steps_max; ++steps) {
     auto found = blocks_.find(cursor);
@@ -87,8 +87,8 @@ void Engine::try_commit(const QuorumCertificate& certificate, ValidatorIndex sou
       start_sync(vote.block_id, vote.height, source);
       return;
     }
-    const auto& block = found->second;
-    if (block->header.height == committed_height_) {
+    const HeldBlock& held = found->second;
+    if (held.block->header.height == committed_height_) {
       if (cursor != root_id_) {
         ++counters_.conflicting_commits_refused;
         return;
@@ -97,21 +97,22 @@ void Engine::try_commit(const QuorumCertificate& certificate, ValidatorIndex sou
       commit_chain(chain, certificate);
       return;
     }
-    chain.push_back(block);
-    cursor = block->header.parent_id;
+    chain.push_back(&held);
+    cursor = held.block->header.parent_id;
   }
   PRIORA_ASSERT_MSG(false, "block tree deeper than chain_walk_steps_max");
 }
 
-void Engine::commit_chain(const std::vector<std::shared_ptr<const Block>>& chain,
+void Engine::commit_chain(const std::vector<const HeldBlock*>& chain,
                           const QuorumCertificate& certificate) {
   if (chain.empty()) return;
-  PRIORA_ASSERT(chain.back()->id() == certificate.vote.commit_block_id);
+  PRIORA_ASSERT(chain.back()->block->id() == certificate.vote.commit_block_id);
   const CommitCertificate commit_certificate{certificate};
-  for (const auto& block : chain) {
+  for (const HeldBlock* held : chain) {
+    const auto& block = held->block;
     PRIORA_ASSERT(block->header.height == committed_height_ + 1);
     PRIORA_ASSERT(block->header.parent_id == root_id_);
-    dependencies_.application.commit(block, commit_certificate);
+    dependencies_.application.commit(block, held->transaction_ids, commit_certificate);
     committed_height_ = block->header.height;
     root_id_ = block->id();
     ++counters_.blocks_committed;
@@ -123,7 +124,7 @@ void Engine::commit_chain(const std::vector<std::shared_ptr<const Block>>& chain
 
 void Engine::prune_below_committed() {
   std::erase_if(blocks_, [&](const auto& entry) {
-    return entry.second->header.height <= committed_height_ && entry.first != root_id_;
+    return entry.second.block->header.height <= committed_height_ && entry.first != root_id_;
   });
 }
 

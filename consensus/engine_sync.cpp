@@ -32,9 +32,9 @@ std::vector<Block> Engine::chain_for_peer(const SyncRequest& request) const {
   Hash cursor = request.block_id;
   for (std::size_t steps = 0; steps < chain_walk_steps_max; ++steps) {
     auto found = blocks_.find(cursor);
-    if (found == blocks_.end() || found->second->header.height <= request.have_height) break;
-    upper.push_back(found->second.get());
-    cursor = found->second->header.parent_id;
+    if (found == blocks_.end() || found->second.block->header.height <= request.have_height) break;
+    upper.push_back(found->second.block.get());
+    cursor = found->second.block->header.parent_id;
   }
   std::vector<Block> chain;
   if (upper.empty() && !knows_block(request.block_id)) {
@@ -108,11 +108,11 @@ void Engine::handle_sync_response(ValidatorIndex from, const SyncResponse& respo
   for (const Block& block : response.blocks) {
     if (block.header.height <= committed_height_ || knows_block(block.id())) continue;
     auto parent = blocks_.find(block.header.parent_id);
-    if (parent == blocks_.end() || !check_against_parent(block.header, parent->second->header).ok()) {
+    if (parent == blocks_.end() || !check_against_parent(block.header, parent->second.block->header).ok()) {
       ++counters_.invalid_messages_dropped;
       return;
     }
-    insert_block(block);
+    insert_block(block, block.transaction_ids());
     observe_certificate(block.parent_certificate, from);
   }
   if (!sync_ || sync_->target_height != target_height) return;  // A newer sync took over.

@@ -7,17 +7,19 @@
 namespace priora::consensus {
 using namespace internal;
 
-void Engine::insert_block(const Block& block) {
+void Engine::insert_block(const Block& block, std::vector<Hash> transaction_ids) {
   if (block.header.height <= committed_height_) return;
   PRIORA_ASSERT(knows_block(block.header.parent_id));
+  PRIORA_ASSERT(transaction_ids.size() == block.transactions.size());
   const Hash id = block.id();
   if (blocks_.contains(id)) return;
-  blocks_.emplace(id, std::make_shared<const Block>(block));
+  blocks_.emplace(id, HeldBlock{std::make_shared<const Block>(block), std::move(transaction_ids)});
   if (!dependencies_.storage.write_block(block).ok()) ++counters_.storage_failures;
 }
 
 void Engine::handle_proposal(ValidatorIndex from, const Proposal& proposal) {
-  if (!check_proposal(proposal).ok()) {
+  auto transaction_ids = check_proposal(proposal);
+  if (!transaction_ids.ok()) {
     ++counters_.invalid_messages_dropped;
     return;
   }
@@ -37,11 +39,11 @@ void Engine::handle_proposal(ValidatorIndex from, const Proposal& proposal) {
     if (header.round >= current_round_) pending_proposal_ = std::make_pair(from, proposal);
     return;
   }
-  if (!check_against_parent(header, parent->second->header).ok()) {
+  if (!check_against_parent(header, parent->second.block->header).ok()) {
     ++counters_.invalid_messages_dropped;
     return;
   }
-  insert_block(proposal.block);
+  insert_block(proposal.block, std::move(transaction_ids).value());
   if (header.round != current_round_) {
     ++counters_.stale_messages_dropped;
     return;
@@ -51,7 +53,7 @@ void Engine::handle_proposal(ValidatorIndex from, const Proposal& proposal) {
 
 void Engine::maybe_vote(const Proposal& proposal) {
   const auto& header = proposal.block.header;
-  const Block& parent = *blocks_.at(header.parent_id);
+  const Block& parent = *blocks_.at(header.parent_id).block;
   const std::uint64_t qc_round = proposal.block.parent_certificate.vote.round;
   const bool rule_holds = config_.testing_disable_vote_rule ||
                           safe_to_vote(header.round, qc_round, proposal.timeout_certificate,
@@ -191,8 +193,8 @@ std::set<Hash> Engine::uncommitted_transaction_ids(const Hash& tip_id) const {
   for (std::size_t steps = 0; steps < chain_walk_steps_max && cursor != root_id_; ++steps) {
     auto found = blocks_.find(cursor);
     if (found == blocks_.end()) break;
-    for (const auto& transaction : found->second->transactions) ids.insert(transaction.id());
-    cursor = found->second->header.parent_id;
+    ids.insert(found->second.transaction_ids.begin(), found->second.transaction_ids.end());
+    cursor = found->second.block->header.parent_id;
   }
   return ids;
 }
@@ -202,8 +204,8 @@ bool Engine::chain_holds_uncommitted_transactions(const Hash& tip_id) const {
   for (std::size_t steps = 0; steps < chain_walk_steps_max && cursor != root_id_; ++steps) {
     auto found = blocks_.find(cursor);
     if (found == blocks_.end()) return false;
-    if (!found->second->transactions.empty()) return true;
-    cursor = found->second->header.parent_id;
+    if (!found->second.block->transactions.empty()) return true;
+    cursor = found->second.block->header.parent_id;
   }
   return false;
 }
@@ -223,9 +225,9 @@ void Engine::try_propose() {
   // whatever the pool holds) the leader paces itself. The parent's time is another replica's
   // clock: the wait is bounded by this round's start.
   if (config_.busy_block_interval_ms > 0 &&
-      parent->second->header.transaction_count >= config_.busy_block_transactions) {
+      parent->second.block->header.transaction_count >= config_.busy_block_transactions) {
     const std::uint64_t ready_at =
-        std::min(parent->second->header.time_ms, round_entered_at_ms_) +
+        std::min(parent->second.block->header.time_ms, round_entered_at_ms_) +
         config_.busy_block_interval_ms;
     if (now < ready_at) {
       // One timer for each time asked for: new transactions arrive often while a leader waits.
@@ -245,7 +247,7 @@ void Engine::try_propose() {
     return;
   }
   Proposal proposal;
-  proposal.block = build_block(*parent->second, excluded);
+  proposal.block = build_block(*parent->second.block, excluded);
   if (qc.vote.round + 1 != current_round_) proposal.timeout_certificate = safety_.highest_tc;
   if (highest_commit_certificate_ &&
       highest_commit_certificate_->vote.commit_height > qc.vote.commit_height)

@@ -128,8 +128,10 @@ class CommitTarget {
   virtual ~CommitTarget() = default;
   // Takes `block` (height = the last block handed over + 1) to execute and store. `certificate`
   // commits this block or a descendant of it. The block is shared, never copied: the engine
-  // drops its own hold once the block is below the committed tip.
-  virtual void commit(std::shared_ptr<const Block> block, const CommitCertificate& certificate) = 0;
+  // drops its own hold once the block is below the committed tip. `transaction_ids` are its
+  // transactions' ids, in block order, as the engine computed them when it checked the block.
+  virtual void commit(std::shared_ptr<const Block> block, std::vector<Hash> transaction_ids,
+                      const CommitCertificate& certificate) = 0;
   // The state after the block at `height` (0: before any block), or nullopt when not executed.
   virtual std::optional<ExecutedState> executed_state_at(std::uint64_t height) const = 0;
   // The last executed height (at most the last block handed over).

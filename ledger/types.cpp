@@ -51,10 +51,15 @@ std::vector<Hash> Block::transaction_ids() const {
   return ids;
 }
 
-Hash Block::compute_transactions_root() const {
-  std::vector<Hash> leaves = transaction_ids();
-  for (Hash& leaf : leaves) leaf = merkle_leaf_hash(leaf.view());
+Hash Block::transactions_root_of(std::span<const Hash> transaction_ids) {
+  std::vector<Hash> leaves;
+  leaves.reserve(transaction_ids.size());
+  for (const Hash& id : transaction_ids) leaves.push_back(merkle_leaf_hash(id.view()));
   return merkle_root(leaves);
+}
+
+Hash Block::compute_transactions_root() const {
+  return transactions_root_of(transaction_ids());
 }
 
 ValidatorSet::ValidatorSet(std::vector<PublicKey> keys) : keys_(std::move(keys)) {

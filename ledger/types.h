@@ -142,6 +142,8 @@ struct Block {
   Hash compute_transactions_root() const;
   // The ids of `transactions`, in block order.
   std::vector<Hash> transaction_ids() const;
+  // RFC 9162 root over `transaction_ids` (those of a block's transactions, in block order).
+  static Hash transactions_root_of(std::span<const Hash> transaction_ids);
 
   template <class Archive>
   void serialize(Archive& archive) {

@@ -52,12 +52,14 @@ Executor::~Executor() {
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
-void Executor::commit(std::shared_ptr<const Block> block, const CommitCertificate& certificate) {
+void Executor::commit(std::shared_ptr<const Block> block, std::vector<Hash> transaction_ids,
+                      const CommitCertificate& certificate) {
   const std::uint64_t height = block->header.height;
   PRIORA_ASSERT(height == handed_over_height_ + 1);
+  PRIORA_ASSERT(transaction_ids.size() == block->transactions.size());
   auto job = std::make_shared<Job>();
   job->block = std::move(block);
-  job->ids = job->block->transaction_ids();
+  job->ids = std::move(transaction_ids);
   job->certificate = certificate;
   // The pool vouches for the signatures it checked as it lets the transactions go.
   job->verified = mempool_.hand_over(*job->block, job->ids, height);

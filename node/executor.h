@@ -81,7 +81,8 @@ class Executor final : public consensus::CommitTarget {
   // Executes and commits what was handed over, then stops the execution thread.
   ~Executor() override;
 
-  void commit(std::shared_ptr<const Block> block, const CommitCertificate& certificate) override;
+  void commit(std::shared_ptr<const Block> block, std::vector<Hash> transaction_ids,
+              const CommitCertificate& certificate) override;
   std::optional<ExecutedState> executed_state_at(std::uint64_t height) const override;
   std::uint64_t executed_height() const override { return executed_height_.load(); }
   std::optional<Block> committed_block(std::uint64_t height) const override;
@@ -104,7 +105,7 @@ class Executor final : public consensus::CommitTarget {
  private:
   struct Job {
     std::shared_ptr<const Block> block;  // Shared with recent_: one copy of the block each.
-    std::vector<Hash> ids;               // The block's transaction ids, computed once.
+    std::vector<Hash> ids;               // The block's transaction ids, as consensus hashed them.
     CommitCertificate certificate;
     std::vector<bool> verified;  // Per transaction: the mempool had checked its signature.
     bool executed = false;

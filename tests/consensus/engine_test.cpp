@@ -197,7 +197,8 @@ TEST_CASE("a sync answer stops short of sync_response_bytes_max when blocks are 
       block.transactions.push_back(transaction);
     }
     parent = block.id();
-    application.commit(std::make_shared<const Block>(block), CommitCertificate{});
+    application.commit(std::make_shared<const Block>(block), block.transaction_ids(),
+                       CommitCertificate{});
   }
   const Keys keys = make_keys(4);
   std::vector<Hash> secrets(4);

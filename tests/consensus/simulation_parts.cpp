@@ -88,8 +88,11 @@ SimulatedApplication::SimulatedApplication() {
   states_.push_back(initial);
 }
 
-void SimulatedApplication::commit(std::shared_ptr<const Block> block, const CommitCertificate&) {
+void SimulatedApplication::commit(std::shared_ptr<const Block> block,
+                                  std::vector<Hash> transaction_ids, const CommitCertificate&) {
   PRIORA_ASSERT(block->header.height == committed_.size() + handed_over_.size() + 1);
+  // The engine hands over the ids it checked the block's transactions root with.
+  PRIORA_ASSERT(transaction_ids == block->transaction_ids());
   if (deferred_)
     handed_over_.push_back(*block);
   else

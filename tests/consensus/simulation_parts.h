@@ -109,7 +109,8 @@ class SimulatedApplication final : public CommitTarget, public TransactionSource
   bool has_handed_over() const { return !handed_over_.empty(); }
   void execute_handed_over();
   void crash() { handed_over_.clear(); }
-  void commit(std::shared_ptr<const Block> block, const CommitCertificate& certificate) override;
+  void commit(std::shared_ptr<const Block> block, std::vector<Hash> transaction_ids,
+              const CommitCertificate& certificate) override;
   std::optional<ExecutedState> executed_state_at(std::uint64_t height) const override;
   std::uint64_t executed_height() const override { return committed_.size(); }
   std::optional<Block> committed_block(std::uint64_t height) const override;
