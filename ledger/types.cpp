@@ -44,12 +44,14 @@ Hash Receipt::leaf_hash() const {
   return with_encoding(*this, [](ByteView bytes) { return merkle_leaf_hash(bytes); });
 }
 
-std::vector<Hash> Block::transaction_ids() const {
+std::vector<Hash> transaction_ids(std::span<const Transaction> transactions) {
   std::vector<Hash> ids;
   ids.reserve(transactions.size());
   for (const auto& transaction : transactions) ids.push_back(transaction.id());
   return ids;
 }
+
+std::vector<Hash> Block::transaction_ids() const { return priora::transaction_ids(transactions); }
 
 Hash Block::transactions_root_of(std::span<const Hash> transaction_ids) {
   std::vector<Hash> leaves;

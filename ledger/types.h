@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct Transaction {
   }
   friend bool operator==(const Transaction&, const Transaction&) = default;
 };
+
+// The ids of `transactions`, in their order.
+std::vector<Hash> transaction_ids(std::span<const Transaction> transactions);
 
 // What identifies a block. The block id is SHA-256 of the encoded header.
 //

@@ -20,13 +20,12 @@ Error nonce_replayed(const Transaction& transaction, const std::string& detail) 
 Mempool::Mempool(const Store& store, const registry::Registry& registry, MempoolLimits limits)
     : store_(store), registry_(registry), limits_(limits) {}
 
-Result<Admission> Mempool::add(const Transaction& transaction, bool signature_valid,
-                               registry::Registry::AdmissionChecks checks) {
+Result<Admission> Mempool::add(const Transaction& transaction, const Hash& id,
+                               bool signature_valid, registry::Registry::AdmissionChecks checks) {
   auto encoded_size = try_encoded_size(transaction);
   if (!encoded_size.ok() || *encoded_size > transaction_bytes_max)
     return make_error(ErrorKind::too_large, "the transaction is over " +
                                                 std::to_string(transaction_bytes_max) + " bytes");
-  const Hash id = transaction.id();
   {
     std::lock_guard lock(mutex_);
     if (holds_locked(id, transaction)) return Admission::duplicate;
@@ -132,8 +131,8 @@ bool Mempool::has_transactions(const std::set<Hash>& excluded) const {
   return false;
 }
 
-std::optional<Result<Admission>> Mempool::settled(const Transaction& transaction) const {
-  const Hash id = transaction.id();
+std::optional<Result<Admission>> Mempool::settled(const Transaction& transaction,
+                                                  const Hash& id) const {
   {
     std::lock_guard lock(mutex_);
     if (holds_locked(id, transaction)) return Admission::duplicate;

@@ -45,9 +45,15 @@ class Mempool final : public consensus::TransactionSource {
   // of the registry: the message starts with the registry's reason code), unavailable (full).
   // A client's transaction meets every rule of the registry; another office's gossip only the
   // checks that read no registry state (`checks`), since that office checked it in full.
+  // `id` is transaction.id(), which the caller has hashed already; the second form hashes it.
+  [[nodiscard]] Result<Admission> add(const Transaction& transaction, const Hash& id,
+                                      bool signature_valid,
+                                      registry::Registry::AdmissionChecks checks);
   [[nodiscard]] Result<Admission> add(
       const Transaction& transaction, bool signature_valid,
-      registry::Registry::AdmissionChecks checks = registry::Registry::AdmissionChecks::all);
+      registry::Registry::AdmissionChecks checks = registry::Registry::AdmissionChecks::all) {
+    return add(transaction, transaction.id(), signature_valid, checks);
+  }
 
   std::vector<Transaction> transactions_for_block(std::uint32_t count_max, std::uint64_t bytes_max,
                                                   const std::set<Hash>& excluded) override;
@@ -58,7 +64,10 @@ class Mempool final : public consensus::TransactionSource {
   // entered), or nonce_replayed for a nonce of a committed block, stored or not. nullopt when only
   // the full checks can tell. A node asks before it verifies another office's gossip, so a
   // transaction that reaches it again, or after its block, costs no second verification.
-  std::optional<Result<Admission>> settled(const Transaction& transaction) const;
+  std::optional<Result<Admission>> settled(const Transaction& transaction, const Hash& id) const;
+  std::optional<Result<Admission>> settled(const Transaction& transaction) const {
+    return settled(transaction, transaction.id());
+  }
 
   bool contains(const Hash& id) const;
   // True for a transaction of a block handed over (hand_over) that the store does not show yet.

@@ -99,13 +99,14 @@ void answer_waiter(SubmitWaiter& waiter, bool timed_out) {
 }  // namespace
 
 std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>& transactions,
-                                                  bool from_client) {
+                                                  const std::vector<Hash>& ids, bool from_client) {
+  PRIORA_ASSERT(ids.size() == transactions.size());
   // Gossip repeats what this node may hold already, pending or committed (a block can commit
   // before its transactions' gossip is read): those are answered before any signature check.
   std::vector<std::optional<Result<Admission>>> settled(transactions.size());
   std::vector<const Transaction*> pointers;
   for (std::size_t i = 0; i < transactions.size(); ++i) {
-    if (!from_client) settled[i] = mempool->settled(transactions[i]);
+    if (!from_client) settled[i] = mempool->settled(transactions[i], ids[i]);
     if (!settled[i]) pointers.push_back(&transactions[i]);
   }
   const std::vector<bool> valid = verifiers->verify(pointers);
@@ -127,14 +128,14 @@ std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>&
       continue;
     }
     const bool signature_valid = valid[verified++];
-    auto result = mempool->add(transactions[i], signature_valid, checks);
+    auto result = mempool->add(transactions[i], ids[i], signature_valid, checks);
     // The pool checks against the store, whose commit may still wait for blocks already
     // executed (executor.h): a refusal is confirmed against every executed block before it goes
     // out, so that a transaction may follow one whose commit its sender was just told of.
     if (from_client && !result.ok() && result.error().kind == ErrorKind::refused &&
         signature_valid && executor->stored_height() < executor->executed_height() &&
         executor->wait_stored(std::chrono::milliseconds(config.api.request_timeout_ms)).ok())
-      result = mempool->add(transactions[i], signature_valid, checks);
+      result = mempool->add(transactions[i], ids[i], signature_valid, checks);
     results.push_back(std::move(result));
   }
   return results;
@@ -149,7 +150,8 @@ void Node::Impl::admit_gossip(ValidatorIndex from, Bytes payload) {
     return;
   }
   bool added = false;
-  for (const auto& result : admit(batch->transactions, false))
+  for (const auto& result :
+       admit(batch->transactions, transaction_ids(batch->transactions), false))
     added = added || (result.ok() && *result == Admission::added);
   if (added) boost::asio::post(consensus_context, [this] { transactions_available(); });
 }
@@ -187,10 +189,11 @@ void Node::Impl::submit(const http::Request& request, http::Respond respond) {
   waiter->respond = std::move(respond);
   waiter->results = nlohmann::json::array();
   TransactionBatch gossip;
-  const auto admissions = admit(parsed->transactions, true);
+  const std::vector<Hash> ids = transaction_ids(parsed->transactions);
+  const auto admissions = admit(parsed->transactions, ids, true);
   for (std::size_t i = 0; i < admissions.size(); ++i) {
     const Transaction& transaction = parsed->transactions[i];
-    const Hash id = transaction.id();
+    const Hash& id = ids[i];
     nlohmann::json result{{"id", id.hex()}};
     if (admissions[i].ok()) {
       result["status"] = "pending";
