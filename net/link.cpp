@@ -291,12 +291,7 @@ void Link::close(CloseReason reason, const std::string& why, bool notify) {
   if (closed()) return;
   const bool was_established = established();
   state_ = State::closed;
-  error_code ignored;
-  socket_.shutdown(Socket::shutdown_both, ignored);
-  socket_.close(ignored);
-  handshake_timer_.cancel();
-  tick_timer_.cancel();
-  write_queue_.clear();
+  // Counted before the socket closes: whoever sees the link close then reads the count with it.
   AtomicCounters& counters = *settings_->counters;
   switch (reason) {
     case CloseReason::handshake_failed:
@@ -313,6 +308,12 @@ void Link::close(CloseReason reason, const std::string& why, bool notify) {
     case CloseReason::stopped:
       break;
   }
+  error_code ignored;
+  socket_.shutdown(Socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  handshake_timer_.cancel();
+  tick_timer_.cancel();
+  write_queue_.clear();
   const bool expected = reason == CloseReason::stopped || reason == CloseReason::replaced;
   spdlog::log(expected ? spdlog::level::info : spdlog::level::warn, "net: {} closed: {}",
               describe(), why);
