@@ -142,6 +142,14 @@ class Load {
 
 const std::vector<std::size_t> all_four{0, 1, 2, 3};
 
+// Short empty-block intervals and round timeouts: hundreds of blocks pass while one validator
+// is away, and a round whose leader is down ends soon.
+LocalNetworkOptions quick_rounds() {
+  LocalNetworkOptions options;
+  options.consensus_parameters = {{"empty_block_interval_ms", 10}, {"round_timeout_ms_base", 250}};
+  return options;
+}
+
 }  // namespace
 
 TEST_CASE("four offices commit filings sent to different nodes and agree on the log root") {
@@ -376,8 +384,7 @@ TEST_CASE("a validator killed between checkpoints reopens at its last one and ex
 }
 
 TEST_CASE("a validator away for hundreds of blocks with its store wiped catches up from its peers") {
-  LocalNetwork network(
-      {{"KZ", "RU", "BY", "AM"}, {{"empty_block_interval_ms", 10}, {"round_timeout_ms_base", 250}}, {}});
+  LocalNetwork network(quick_rounds());
   network.start_all();
   for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 2, 60s));
   CHECK(network.stop(3) == 0);
@@ -536,8 +543,7 @@ TEST_CASE("gossip meets the form checks only and a peer that floods it has the e
 }
 
 TEST_CASE("a damaged consensus log stops the start and with it moved aside the node catches up later") {
-  LocalNetwork network(
-      {{"KZ", "RU", "BY", "AM"}, {{"empty_block_interval_ms", 10}, {"round_timeout_ms_base", 250}}, {}});
+  LocalNetwork network(quick_rounds());
   network.start_all();
   for (std::size_t i = 0; i < 4; ++i) REQUIRE(network.wait_for_height(i, 20, 60s));
   CHECK(network.stop(3) == 0);
