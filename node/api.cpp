@@ -11,13 +11,9 @@
 
 namespace priora::node {
 
-std::string json_text(const nlohmann::json& value) {
-  // Replace rather than throw: a message may quote a path that is not valid UTF-8.
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 http::Response json_response(unsigned status, const nlohmann::json& body) {
-  return json_text_response(status, json_text(body));
+  // Replace rather than throw: a message may quote a path that is not valid UTF-8.
+  return json_text_response(status, dump_json(body));
 }
 
 http::Response json_text_response(unsigned status, std::string body) {

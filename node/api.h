@@ -43,8 +43,6 @@ inline constexpr std::string_view timeout = "timeout";                      // 5
 // {"error": {"code": code, "message": message}} with `status`.
 http::Response error_response(unsigned status, std::string_view code, std::string_view message);
 http::Response json_response(unsigned status, const nlohmann::json& body);
-// How every answer writes a JSON value: compact, bytes that are not UTF-8 as U+FFFD.
-std::string json_text(const nlohmann::json& value);
 // A body written out as JSON already.
 http::Response json_text_response(unsigned status, std::string body);
 

@@ -15,57 +15,46 @@ std::string_view receipt_kind_name(std::uint16_t kind) {
   return registry::transaction_kind_name(static_cast<registry::TransactionKind>(kind));
 }
 
-// Appends `"key":` after a member or an opening brace.
-void append_key(std::string& out, std::string_view key) {
-  if (out.back() != '{') out += ',';
-  out += '"';
-  out += key;
-  out += "\":";
-}
-
-// Any other value, as json_response writes it (bytes that are not UTF-8 become U+FFFD).
-void append_value(std::string& out, std::string_view key, const json& value) {
-  append_key(out, key);
-  out += json_text(value);
-}
-
-// A string; hex and the registry's names need no escaping and are copied as they are.
-void append_string(std::string& out, std::string_view key, std::string_view text) {
-  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-  if (!plain) return append_value(out, key, text);
-  append_key(out, key);
-  out += '"';
-  out += text;
-  out += '"';
-}
-
-void append_number(std::string& out, std::string_view key, std::uint64_t value) {
-  append_key(out, key);
-  out += std::to_string(value);
-}
-
 // The receipt's event as the filing history shows it (registry::to_json(HistoryEntry)), without
 // the fields the record carries already; null for a failed transaction, whose receipt records no
 // event.
-void append_event(std::string& out, const Receipt& receipt) {
-  append_key(out, "event");
-  if (receipt.event.empty()) {
-    out += "null";
-    return;
-  }
+void write_event(JsonWriter& out, const Receipt& receipt) {
+  out.key("event");
+  if (receipt.event.empty()) return out.null();
   auto event = decode<registry::RegistryEvent>(receipt.event);
+  out.begin_object();
   if (!event.ok()) {
-    out += "{\"undecodable\":true}";
-    return;
+    member(out, "undecodable", true);
+    return out.end_object();
   }
-  out += '{';
-  append_string(out, "category", registry::event_category_name(event->category));
-  append_value(out, "details", registry::event_details_to_json(*event));
-  append_string(out, "filing_number", event->filing_number);
-  append_string(out, "type", registry::event_type_name(event->type));
-  out += '}';
+  member(out, "category", registry::event_category_name(event->category));
+  out.key("details");
+  registry::write_event_details(out, *event);
+  member(out, "filing_number", event->filing_number);
+  member(out, "type", registry::event_type_name(event->type));
+  out.end_object();
+}
+
+// Written out directly rather than built as a JSON value: a node answers every committed
+// transaction of a waiting client with it.
+void write_record(JsonWriter& out, const TransactionRecord& record) {
+  const Receipt& receipt = record.receipt;
+  const auto result = static_cast<registry::ReasonCode>(receipt.result_code);
+  out.begin_object();
+  write_event(out, receipt);
+  member(out, "filing_number", receipt.filing_number);
+  member(out, "height", record.height);
+  member(out, "index", record.index);
+  member(out, "kind", receipt_kind_name(receipt.kind));
+  member(out, "leaf_hash", receipt.leaf_hash().hex());
+  member(out, "leaf_index", record.leaf_index);
+  member(out, "reason", receipt.reason);
+  member(out, "result", registry::reason_code_name(result));
+  member(out, "result_code", receipt.result_code);
+  member(out, "signer", receipt.signer.hex());
+  member(out, "time_ms", receipt.time_ms);
+  member(out, "transaction_id", receipt.transaction_id.hex());
+  out.end_object();
 }
 
 json header_json(const BlockHeader& header) {
@@ -76,32 +65,21 @@ json header_json(const BlockHeader& header) {
 
 }  // namespace
 
-// Written out directly rather than built as a JSON value: a node answers every committed
-// transaction of a waiting client with it. Members in key order, as nlohmann::json writes them.
 std::string record_json(const TransactionRecord& record) {
-  const Receipt& receipt = record.receipt;
-  const auto result = static_cast<registry::ReasonCode>(receipt.result_code);
-  std::string out = "{";
-  append_event(out, receipt);
-  append_string(out, "filing_number", receipt.filing_number);
-  append_number(out, "height", record.height);
-  append_number(out, "index", record.index);
-  append_string(out, "kind", receipt_kind_name(receipt.kind));
-  append_string(out, "leaf_hash", receipt.leaf_hash().hex());
-  append_number(out, "leaf_index", record.leaf_index);
-  append_string(out, "reason", receipt.reason);
-  append_string(out, "result", registry::reason_code_name(result));
-  append_number(out, "result_code", receipt.result_code);
-  append_string(out, "signer", receipt.signer.hex());
-  append_number(out, "time_ms", receipt.time_ms);
-  append_string(out, "transaction_id", receipt.transaction_id.hex());
-  out += '}';
-  return out;
+  JsonWriter out;
+  write_record(out, record);
+  return out.take();
 }
 
 std::string committed_json(const Hash& id, const TransactionRecord& record) {
-  return "{\"id\":\"" + id.hex() + "\",\"record\":" + record_json(record) +
-         ",\"status\":\"committed\"}";
+  JsonWriter out;
+  out.begin_object();
+  member(out, "id", id.hex());
+  out.key("record");
+  write_record(out, record);
+  member(out, "status", "committed");
+  out.end_object();
+  return out.take();
 }
 
 namespace api_internal {

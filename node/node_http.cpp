@@ -86,11 +86,11 @@ void answer_waiter(SubmitWaiter& waiter, bool timed_out) {
   }
   // {"error": ..., "results": [...]}, written out: the committed entries are text already.
   std::string body = "{";
-  if (!error.is_null()) body += "\"error\":" + json_text(error) + ",";
+  if (!error.is_null()) body += "\"error\":" + dump_json(error) + ",";
   body += "\"results\":[";
   for (std::size_t i = 0; i < waiter.results.size(); ++i) {
     if (i != 0) body += ',';
-    body += waiter.committed[i].empty() ? json_text(waiter.results[i]) : waiter.committed[i];
+    body += waiter.committed[i].empty() ? dump_json(waiter.results[i]) : waiter.committed[i];
   }
   body += "]}";
   waiter.respond(json_text_response(status, std::move(body)));

@@ -1,5 +1,10 @@
 // JSON forms of the query results, for the HTTP API. Sealed content never appears: the state
 // holds none, and the filing event carries only the sealed bytes' hash.
+//
+// Each form is written once, for either target of ledger/json_text.h: a nlohmann::json value
+// (JsonBuilder) or its text (JsonWriter, for the answers a node writes for every committed
+// transaction). Members are written in key order, the order nlohmann keeps them in.
+#include "ledger/json_text.h"
 #include "registry/internal/events.h"
 #include "registry/registry.h"
 
@@ -8,100 +13,280 @@ namespace {
 
 using nlohmann::json;
 
-json optional_day(const std::optional<Day>& day) {
-  return day ? json(day_to_iso(*day)) : json(nullptr);
+template <class Out>
+void day_member(Out& out, std::string_view name, Day day) {
+  member(out, name, day_to_iso(day));
 }
 
-json keys_json(const std::vector<PublicKey>& keys) {
-  json list = json::array();
-  for (const auto& key : keys) list.push_back(key.hex());
-  return list;
+template <class Out>
+void optional_day_member(Out& out, std::string_view name, const std::optional<Day>& day) {
+  out.key(name);
+  if (day)
+    out.value(std::string_view(day_to_iso(*day)));
+  else
+    out.null();
 }
 
-json priority_json(const RecordedPriority& priority) {
-  return {{"office", priority.claim.office},
-          {"number", priority.claim.number},
-          {"date", day_to_iso(priority.claim.date)},
-          {"on_ledger", priority.on_ledger}};
+template <class Out, std::size_t N>
+void optional_hex_member(Out& out, std::string_view name, const std::optional<FixedBytes<N>>& value) {
+  out.key(name);
+  if (value)
+    out.value(std::string_view(value->hex()));
+  else
+    out.null();
 }
 
-json licence_json(const Licence& licence) {
-  return {{"licensee", licence.licensee.hex()},
-          {"exclusive", licence.exclusive},
-          {"territory", licence.territory},
-          {"start_date", day_to_iso(licence.start_date)},
-          {"end_date", day_to_iso(licence.end_date)},
-          {"recorded_date", day_to_iso(licence.recorded_date)}};
+template <class Out>
+void keys_member(Out& out, std::string_view name, const std::vector<PublicKey>& keys) {
+  out.key(name);
+  out.begin_array();
+  for (const auto& key : keys) out.value(std::string_view(key.hex()));
+  out.end_array();
 }
 
-json ownership_json(const OwnershipChange& change) {
-  return {{"assignor", change.assignor.hex()},
-          {"assignee", change.assignee.hex()},
-          {"effective_date", day_to_iso(change.effective_date)},
-          {"recorded_date", day_to_iso(change.recorded_date)}};
+template <class Out>
+void write(Out& out, const RecordedPriority& priority) {
+  out.begin_object();
+  day_member(out, "date", priority.claim.date);
+  member(out, "number", priority.claim.number);
+  member(out, "office", priority.claim.office);
+  member(out, "on_ledger", priority.on_ledger);
+  out.end_object();
+}
+
+template <class Out>
+void write(Out& out, const Licence& licence) {
+  out.begin_object();
+  day_member(out, "end_date", licence.end_date);
+  member(out, "exclusive", licence.exclusive);
+  member(out, "licensee", licence.licensee.hex());
+  day_member(out, "recorded_date", licence.recorded_date);
+  day_member(out, "start_date", licence.start_date);
+  member(out, "territory", licence.territory);
+  out.end_object();
+}
+
+template <class Out>
+void write(Out& out, const OwnershipChange& change) {
+  out.begin_object();
+  member(out, "assignee", change.assignee.hex());
+  member(out, "assignor", change.assignor.hex());
+  day_member(out, "effective_date", change.effective_date);
+  day_member(out, "recorded_date", change.recorded_date);
+  out.end_object();
+}
+
+template <class Out, class T>
+void list_member(Out& out, std::string_view name, const std::vector<T>& items) {
+  out.key(name);
+  out.begin_array();
+  for (const auto& item : items) write(out, item);
+  out.end_array();
+}
+
+template <class Out>
+void write(Out& out, const FilingContent& content) {
+  out.begin_object();
+  member(out, "abstract", content.abstract_text);
+  out.key("documents");
+  out.begin_array();
+  for (const auto& hash : content.documents) out.value(std::string_view(hash.hex()));
+  out.end_array();
+  member(out, "inventors", content.inventors);
+  member(out, "title", content.title);
+  out.end_object();
+}
+
+template <class Out>
+void optional_content_member(Out& out, const std::optional<FilingContent>& content) {
+  out.key("content");
+  if (content)
+    write(out, *content);
+  else
+    out.null();
+}
+
+template <class Out>
+void write(Out& out, const Party& party) {
+  out.begin_object();
+  member(out, "admitted_by", party.admitted_by);
+  member(out, "admitted_height", party.admitted_height);
+  member(out, "country", party.country);
+  member(out, "key", party.key.hex());
+  member(out, "name", party.name);
+  member(out, "role", party_role_name(party.role));
+  out.end_object();
+}
+
+template <class Out>
+void write(Out& out, const FilingState& state) {
+  out.begin_object();
+  keys_member(out, "applicants", state.applicants);
+  member(out, "classes", state.classes);
+  optional_hex_member(out, "commitment", state.commitment);
+  member(out, "confidential", state.disclosure == Disclosure::confidential);
+  optional_content_member(out, state.content);
+  day_member(out, "earliest_priority_date", state.earliest_priority_date);
+  day_member(out, "filing_date", state.filing_date);
+  optional_day_member(out, "grant_date", state.grant_date);
+  member(out, "kind", right_kind_name(state.kind));
+  optional_day_member(out, "lapse_date", state.lapse_date);
+  list_member(out, "licences", state.licences);
+  member(out, "number", state.number);
+  member(out, "opposition_count", state.opposition_count);
+  member(out, "owner", state.owner.hex());
+  list_member(out, "ownership_changes", state.ownership_changes);
+  list_member(out, "priority_claims", state.priority_claims);
+  optional_day_member(out, "publication_date", state.publication_date);
+  member(out, "publication_requested", state.publication_requested);
+  member(out, "receiving_office", state.receiving_office);
+  member(out, "registration_number", state.registration_number);
+  member(out, "status", filing_status_name(state.status));
+  optional_day_member(out, "term_end_date", state.term_end_date);
+  out.end_object();
+}
+
+template <class T>
+std::optional<T> details_of(const RegistryEvent& event) {
+  auto value = decode<T>(event.details);
+  if (!value) return std::nullopt;
+  return std::move(value).value();
+}
+
+template <class Out>
+void write_filed(Out& out, const internal::FiledDetails& details) {
+  out.begin_object();
+  keys_member(out, "applicants", details.applicants);
+  member(out, "classes", details.classes);
+  optional_hex_member(out, "commitment", details.commitment);
+  member(out, "confidential", details.disclosure == Disclosure::confidential);
+  optional_content_member(out, details.content);
+  day_member(out, "filing_date", details.filing_date);
+  member(out, "kind", right_kind_name(details.kind));
+  list_member(out, "priority_claims", details.priority_claims);
+  member(out, "receiving_office", details.receiving_office);
+  optional_hex_member(out, "sealed_content_sha256", details.sealed_content_hash);
+  out.end_object();
+}
+
+// The event's details, decoded by type; {"undecodable": true} when they do not decode.
+template <class Out>
+void write_details(Out& out, const RegistryEvent& event) {
+  switch (event.type) {
+    case EventType::filed:
+      if (auto details = details_of<internal::FiledDetails>(event))
+        return write_filed(out, *details);
+      break;
+    case EventType::revealed:
+      if (auto details = details_of<RevealBody>(event)) {
+        out.begin_object();
+        out.key("content");
+        write(out, details->content);
+        member(out, "salt", details->salt.hex());
+        return out.end_object();
+      }
+      break;
+    case EventType::granted:
+      if (auto details = details_of<internal::GrantedDetails>(event)) {
+        out.begin_object();
+        member(out, "registration_number", details->registration_number);
+        day_member(out, "term_end_date", details->term_end_date);
+        return out.end_object();
+      }
+      break;
+    case EventType::assigned:
+      if (auto details = details_of<OwnershipChange>(event)) return write(out, *details);
+      break;
+    case EventType::licensed:
+      if (auto details = details_of<Licence>(event)) return write(out, *details);
+      break;
+    case EventType::renewed:
+    case EventType::restored:
+    case EventType::expired:
+    case EventType::renewal_missed:
+      if (auto details = details_of<internal::TermDetails>(event)) {
+        out.begin_object();
+        day_member(out, "term_end_date", details->term_end_date);
+        return out.end_object();
+      }
+      break;
+    case EventType::corrected:
+      if (auto details = details_of<CorrectBody>(event)) {
+        out.begin_object();
+        member(out, "field", static_cast<std::uint64_t>(details->field));
+        member(out, "note", details->note);
+        member(out, "text", details->text);
+        member(out, "values", details->values);
+        return out.end_object();
+      }
+      break;
+    case EventType::admitted:
+      if (auto details = details_of<Party>(event)) return write(out, *details);
+      break;
+    case EventType::attorney_authorised:
+      if (auto details = details_of<internal::AuthorisationDetails>(event)) {
+        out.begin_object();
+        member(out, "applicant", details->applicant.hex());
+        member(out, "attorney", details->attorney.hex());
+        member(out, "revoke", details->revoke);
+        return out.end_object();
+      }
+      break;
+    default:
+      if (auto details = details_of<FilingActionBody>(event)) {
+        out.begin_object();
+        member(out, "note", details->note);
+        return out.end_object();
+      }
+      break;
+  }
+  out.begin_object();
+  member(out, "undecodable", true);
+  out.end_object();
+}
+
+template <class Out>
+void write(Out& out, const HistoryEntry& entry) {
+  out.begin_object();
+  member(out, "category", event_category_name(entry.event.category));
+  out.key("details");
+  write_details(out, entry.event);
+  member(out, "height", entry.height);
+  member(out, "index", entry.index);
+  member(out, "leaf_index", entry.leaf_index);
+  member(out, "receipt_id", entry.receipt_id.hex());
+  member(out, "signer", entry.signer.hex());
+  member(out, "time_ms", entry.time_ms);
+  member(out, "type", event_type_name(entry.event.type));
+  out.end_object();
+}
+
+template <class T>
+json build(const T& value) {
+  JsonBuilder builder;
+  write(builder, value);
+  return builder.take();
 }
 
 }  // namespace
 
-json to_json(const FilingContent& content) {
-  json documents = json::array();
-  for (const auto& hash : content.documents) documents.push_back(hash.hex());
-  return {{"title", content.title},
-          {"abstract", content.abstract_text},
-          {"inventors", content.inventors},
-          {"documents", documents}};
+json to_json(const FilingContent& content) { return build(content); }
+
+json to_json(const Party& party) { return build(party); }
+
+json to_json(const FilingState& state) { return build(state); }
+
+json to_json(const HistoryEntry& entry) { return build(entry); }
+
+json event_details_to_json(const RegistryEvent& event) {
+  JsonBuilder builder;
+  write_details(builder, event);
+  return builder.take();
 }
 
-json to_json(const Party& party) {
-  return {{"key", party.key.hex()},           {"name", party.name},
-          {"country", party.country},         {"role", party_role_name(party.role)},
-          {"admitted_by", party.admitted_by}, {"admitted_height", party.admitted_height}};
+void write_event_details(JsonWriter& out, const RegistryEvent& event) {
+  write_details(out, event);
 }
-
-json to_json(const FilingState& state) {
-  json priorities = json::array();
-  for (const auto& priority : state.priority_claims) priorities.push_back(priority_json(priority));
-  json licences = json::array();
-  for (const auto& licence : state.licences) licences.push_back(licence_json(licence));
-  json changes = json::array();
-  for (const auto& change : state.ownership_changes) changes.push_back(ownership_json(change));
-  return {{"number", state.number},
-          {"kind", right_kind_name(state.kind)},
-          {"receiving_office", state.receiving_office},
-          {"classes", state.classes},
-          {"applicants", keys_json(state.applicants)},
-          {"owner", state.owner.hex()},
-          {"ownership_changes", changes},
-          {"priority_claims", priorities},
-          {"confidential", state.disclosure == Disclosure::confidential},
-          {"commitment", state.commitment ? json(state.commitment->hex()) : json(nullptr)},
-          {"content", state.content ? to_json(*state.content) : json(nullptr)},
-          {"filing_date", day_to_iso(state.filing_date)},
-          {"earliest_priority_date", day_to_iso(state.earliest_priority_date)},
-          {"status", filing_status_name(state.status)},
-          {"publication_requested", state.publication_requested},
-          {"publication_date", optional_day(state.publication_date)},
-          {"grant_date", optional_day(state.grant_date)},
-          {"registration_number", state.registration_number},
-          {"term_end_date", optional_day(state.term_end_date)},
-          {"lapse_date", optional_day(state.lapse_date)},
-          {"licences", licences},
-          {"opposition_count", state.opposition_count}};
-}
-
-json to_json(const HistoryEntry& entry) {
-  return {{"height", entry.height},
-          {"index", entry.index},
-          {"time_ms", entry.time_ms},
-          {"signer", entry.signer.hex()},
-          {"receipt_id", entry.receipt_id.hex()},
-          {"leaf_index", entry.leaf_index},
-          {"type", event_type_name(entry.event.type)},
-          {"category", event_category_name(entry.event.category)},
-          {"details", internal::details_to_json(entry.event)}};
-}
-
-json event_details_to_json(const RegistryEvent& event) { return internal::details_to_json(event); }
 
 json to_json(const FilingRecord& record) {
   json history = json::array();
@@ -126,84 +311,4 @@ json to_json(const SearchPage& page) {
           {"next_before_id", page.next_before_id ? json(*page.next_before_id) : json(nullptr)}};
 }
 
-namespace internal {
-namespace {
-
-template <class T>
-std::optional<T> details_of(const RegistryEvent& event) {
-  auto value = decode<T>(event.details);
-  if (!value) return std::nullopt;
-  return std::move(value).value();
-}
-
-json filed_json(const FiledDetails& details) {
-  json priorities = json::array();
-  for (const auto& priority : details.priority_claims)
-    priorities.push_back(priority_json(priority));
-  return {{"kind", right_kind_name(details.kind)},
-          {"receiving_office", details.receiving_office},
-          {"classes", details.classes},
-          {"applicants", keys_json(details.applicants)},
-          {"priority_claims", priorities},
-          {"confidential", details.disclosure == Disclosure::confidential},
-          {"commitment", details.commitment ? json(details.commitment->hex()) : json(nullptr)},
-          {"sealed_content_sha256",
-           details.sealed_content_hash ? json(details.sealed_content_hash->hex()) : json(nullptr)},
-          {"content", details.content ? to_json(*details.content) : json(nullptr)},
-          {"filing_date", day_to_iso(details.filing_date)}};
-}
-
-}  // namespace
-
-json details_to_json(const RegistryEvent& event) {
-  switch (event.type) {
-    case EventType::filed:
-      if (auto details = details_of<FiledDetails>(event)) return filed_json(*details);
-      break;
-    case EventType::revealed:
-      if (auto details = details_of<RevealBody>(event))
-        return {{"salt", details->salt.hex()}, {"content", to_json(details->content)}};
-      break;
-    case EventType::granted:
-      if (auto details = details_of<GrantedDetails>(event))
-        return {{"registration_number", details->registration_number},
-                {"term_end_date", day_to_iso(details->term_end_date)}};
-      break;
-    case EventType::assigned:
-      if (auto details = details_of<OwnershipChange>(event)) return ownership_json(*details);
-      break;
-    case EventType::licensed:
-      if (auto details = details_of<Licence>(event)) return licence_json(*details);
-      break;
-    case EventType::renewed:
-    case EventType::restored:
-    case EventType::expired:
-    case EventType::renewal_missed:
-      if (auto details = details_of<TermDetails>(event))
-        return {{"term_end_date", day_to_iso(details->term_end_date)}};
-      break;
-    case EventType::corrected:
-      if (auto details = details_of<CorrectBody>(event))
-        return {{"field", static_cast<int>(details->field)},
-                {"text", details->text},
-                {"values", details->values},
-                {"note", details->note}};
-      break;
-    case EventType::admitted:
-      if (auto details = details_of<Party>(event)) return to_json(*details);
-      break;
-    case EventType::attorney_authorised:
-      if (auto details = details_of<AuthorisationDetails>(event))
-        return {{"applicant", details->applicant.hex()},
-                {"attorney", details->attorney.hex()},
-                {"revoke", details->revoke}};
-      break;
-    default:
-      if (auto details = details_of<FilingActionBody>(event)) return {{"note", details->note}};
-      break;
-  }
-  return {{"undecodable", true}};
-}
-
-}  // namespace internal
 }  // namespace priora::registry

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "ledger/application.h"
+#include "ledger/json_text.h"
 #include "ledger/merkle.h"
 #include "ledger/store.h"
 #include "registry/calendar.h"
@@ -265,8 +266,10 @@ nlohmann::json to_json(const FilingContent& content);
 nlohmann::json to_json(const Party& party);
 nlohmann::json to_json(const FilingState& state);
 nlohmann::json to_json(const HistoryEntry& entry);  // Decodes the event's details.
-// The event's details alone, decoded as in to_json(HistoryEntry).
+// The event's details alone, decoded as in to_json(HistoryEntry); the second form writes their
+// text, exactly as the first value's dump would read.
 nlohmann::json event_details_to_json(const RegistryEvent& event);
+void write_event_details(JsonWriter& out, const RegistryEvent& event);
 nlohmann::json to_json(const FilingRecord& record);
 nlohmann::json to_json(const FilingAsOf& as_of);
 nlohmann::json to_json(const SearchPage& page);

@@ -66,7 +66,4 @@ struct AuthorisationDetails {
 // (the event was written by this code, so that means the store is damaged).
 Status apply_event(FilingState& state, const HistoryEntry& entry);
 
-// The JSON of an event's details, decoded by type.
-nlohmann::json details_to_json(const RegistryEvent& event);
-
 }  // namespace priora::registry::internal
