@@ -39,7 +39,8 @@ Status append_leaf(BlockRun& run, const Receipt& receipt) {
   return {};
 }
 
-Status record_plan(BlockRun& run, const internal::Plan& plan, Receipt& receipt) {
+// The plan's event moves into its history entry.
+Status record_plan(BlockRun& run, internal::Plan&& plan, Receipt& receipt) {
   receipt.filing_number = plan.event.filing_number;
   receipt.event = encode(plan.event);
   HistoryEntry entry;
@@ -49,7 +50,7 @@ Status record_plan(BlockRun& run, const internal::Plan& plan, Receipt& receipt) 
   entry.signer = receipt.signer;
   entry.receipt_id = receipt.transaction_id;
   entry.leaf_index = run.meta.log_size;
-  entry.event = plan.event;
+  entry.event = std::move(plan.event);
   PRIORA_TRY(internal::commit(run.writer, plan, entry, run.config.parameters));
   if (plan.after && !plan.before) ++run.meta.filing_count;
   return {};
@@ -95,7 +96,7 @@ Status run_automatic_event(BlockRun& run, const internal::Databases& databases, 
   PRIORA_TRY(internal::apply_event(after, entry));
   plan.before = std::move(**state);
   plan.after = std::move(after);
-  PRIORA_TRY(record_plan(run, plan, receipt));
+  PRIORA_TRY(record_plan(run, std::move(plan), receipt));
   return append_leaf(run, receipt);
 }
 
@@ -209,7 +210,8 @@ Result<ExecutionResult> Registry::execute_block(
     ReasonCode code = envelope->first;
     receipt.reason = envelope->second;
     if (code == ReasonCode::success) {
-      PRIORA_TRY(writer.put(Table::nonces, transaction.signer.view(), key_u64(transaction.nonce)));
+      PRIORA_TRY(writer.put(Table::nonces, transaction.signer.view(),
+                            KeyBuilder().append_u64(transaction.nonce)));
       if (transaction.kind >= transaction_kind_count) {
         code = ReasonCode::unknown_kind;
         receipt.reason = "unknown transaction kind " + std::to_string(transaction.kind);
@@ -226,7 +228,7 @@ Result<ExecutionResult> Registry::execute_block(
         PRIORA_TRY(plan);
         code = plan->code;
         receipt.reason = plan->reason;
-        if (plan->succeeded()) PRIORA_TRY(record_plan(run, *plan, receipt));
+        if (plan->succeeded()) PRIORA_TRY(record_plan(run, std::move(*plan), receipt));
       }
     }
     receipt.result_code = static_cast<std::uint16_t>(code);

@@ -44,30 +44,10 @@ bool locarno_valid(std::string_view symbol) {
          number_of(symbol.substr(0, 2)) <= 32;
 }
 
-std::vector<std::string_view> levels_of(ClassScheme scheme, std::string_view symbol) {
-  switch (scheme) {
-    case ClassScheme::ipc: {
-      std::vector<std::string_view> levels = {symbol.substr(0, 1), symbol.substr(0, 3),
-                                              symbol.substr(0, 4)};
-      if (symbol.size() > 4) {
-        levels.push_back(symbol.substr(0, symbol.find('/')));
-        levels.push_back(symbol);
-      }
-      return levels;
-    }
-    case ClassScheme::nice:
-      return {symbol};
-    case ClassScheme::locarno:
-      return {symbol.substr(0, 2), symbol};
-  }
-  return {};
-}
-
 std::string prefixed(ClassScheme scheme, std::string_view level) {
-  std::string key(1, static_cast<char>(scheme));
-  key += ':';
-  key += level;
-  return key;
+  KeyBuilder key;
+  append_class_index_prefix(key, scheme, level);
+  return std::string(as_chars(key.view()));
 }
 
 }  // namespace
@@ -97,10 +77,38 @@ bool class_symbol_valid(ClassScheme scheme, std::string_view symbol) {
   return false;
 }
 
-std::vector<std::string> class_index_prefixes(ClassScheme scheme, std::string_view symbol) {
+ClassLevels class_levels(ClassScheme scheme, std::string_view symbol) {
   PRIORA_ASSERT(class_symbol_valid(scheme, symbol));
+  ClassLevels levels;
+  auto add = [&levels](std::string_view level) { levels.levels[levels.count++] = level; };
+  switch (scheme) {
+    case ClassScheme::ipc:
+      add(symbol.substr(0, 1));
+      add(symbol.substr(0, 3));
+      add(symbol.substr(0, 4));
+      if (symbol.size() > 4) {
+        add(symbol.substr(0, symbol.find('/')));
+        add(symbol);
+      }
+      break;
+    case ClassScheme::nice:
+      add(symbol);
+      break;
+    case ClassScheme::locarno:
+      add(symbol.substr(0, 2));
+      add(symbol);
+      break;
+  }
+  return levels;
+}
+
+void append_class_index_prefix(KeyBuilder& key, ClassScheme scheme, std::string_view level) {
+  key.append_u8(static_cast<std::uint8_t>(scheme)).append_u8(':').append(as_bytes(level));
+}
+
+std::vector<std::string> class_index_prefixes(ClassScheme scheme, std::string_view symbol) {
   std::vector<std::string> prefixes;
-  for (auto level : levels_of(scheme, symbol)) prefixes.push_back(prefixed(scheme, level));
+  for (auto level : class_levels(scheme, symbol)) prefixes.push_back(prefixed(scheme, level));
   return prefixes;
 }
 

@@ -28,9 +28,10 @@ Result<Plan> event_plan(const RuleContext& context, EventType type, std::string 
   entry.height = context.height;
   entry.time_ms = context.time_ms;
   entry.signer = context.transaction.signer;
-  entry.event = plan.event;
+  entry.event = std::move(plan.event);
   FilingState after = before.value_or(FilingState{});
   PRIORA_TRY(apply_event(after, entry));
+  plan.event = std::move(entry.event);
   plan.before = std::move(before);
   plan.after = std::move(after);
   return plan;
@@ -244,14 +245,15 @@ Result<Plan> evaluate_on(const RuleContext& context, TransactionKind kind, const
     return evaluate_action(context, kind, state, body);
 }
 
+// `body` is the transaction's, decoded for this evaluation alone.
 template <class Body>
-Result<Plan> evaluate_body(const RuleContext& context, TransactionKind kind, const Body& body) {
+Result<Plan> evaluate_body(const RuleContext& context, TransactionKind kind, Body&& body) {
   if constexpr (std::is_same_v<Body, AdmitPartyBody>) {
     return evaluate_admit_party(context, body);
   } else if constexpr (std::is_same_v<Body, AuthoriseAttorneyBody>) {
     return evaluate_authorise(context, body);
   } else if constexpr (std::is_same_v<Body, FileBody>) {
-    return evaluate_file(context, body);
+    return evaluate_file(context, std::move(body));
   } else {
     auto state = load_filing(context.read, context.databases, body.filing_number);
     PRIORA_TRY(state);
@@ -269,7 +271,7 @@ Result<Plan> evaluate(const RuleContext& context) {
   return visit_body_type(kind, [&](auto type) -> Result<Plan> {
     auto body = decode_body<typename decltype(type)::type>(context.transaction);
     if (!body) return malformed(context.transaction);
-    return evaluate_body(context, kind, *body);
+    return evaluate_body(context, kind, std::move(*body));
   });
 }
 

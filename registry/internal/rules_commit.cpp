@@ -17,8 +17,10 @@ KeyBuilder status_key(FilingStatus status, std::uint64_t filing_id) {
 
 Status write_class_index(StateWriter& writer, const FilingState& state, bool erase) {
   for (const auto& symbol : state.classes) {
-    for (const auto& prefix : class_index_prefixes(scheme_of(state.kind), symbol)) {
-      KeyBuilder key(as_bytes(prefix));
+    const ClassScheme scheme = scheme_of(state.kind);
+    for (const auto level : class_levels(scheme, symbol)) {
+      KeyBuilder key;
+      append_class_index_prefix(key, scheme, level);
       key.append_u8(0).append_u64(state.id);
       PRIORA_TRY(erase ? writer.erase(Table::by_class, key)
                        : writer.put(Table::by_class, key, empty_value));
@@ -28,7 +30,7 @@ Status write_class_index(StateWriter& writer, const FilingState& state, bool era
 }
 
 Status write_new_filing_indexes(StateWriter& writer, const FilingState& state) {
-  PRIORA_TRY(writer.put(Table::numbers, as_bytes(state.number), key_u64(state.id)));
+  PRIORA_TRY(writer.put(Table::numbers, as_bytes(state.number), KeyBuilder().append_u64(state.id)));
   PRIORA_TRY(writer.put(Table::by_office, concat_key(as_bytes(state.receiving_office), state.id),
                         empty_value));
   KeyBuilder kind_key;
@@ -72,7 +74,7 @@ Status write_filing_changes(StateWriter& writer, const std::optional<FilingState
                             deadline_key(new_deadline->due, after.id, new_deadline->type),
                             empty_value));
   }
-  return writer.put(Table::filings, key_u64(after.id), encode(after));
+  return writer.put(Table::filings, KeyBuilder().append_u64(after.id), encode(after));
 }
 
 Bytes authorisation_key(const AuthorisationDetails& details) {
@@ -95,7 +97,8 @@ Status commit(StateWriter& writer, const Plan& plan, const HistoryEntry& entry,
   }
   if (plan.sequence)
     PRIORA_TRY(
-        writer.put(Table::meta, as_bytes(plan.sequence->first), key_u64(plan.sequence->second)));
+        writer.put(Table::meta, as_bytes(plan.sequence->first),
+                   KeyBuilder().append_u64(plan.sequence->second)));
   if (!plan.after) return {};
   const FilingState& after = *plan.after;
   PRIORA_ASSERT(after.event_count >= 1);

@@ -135,7 +135,7 @@ std::string format_number(std::string_view office, RightKind kind, int year,
 
 }  // namespace
 
-Result<Plan> evaluate_file(const RuleContext& context, const FileBody& body) {
+Result<Plan> evaluate_file(const RuleContext& context, FileBody&& body) {
   if (auto refused = check_form(context, body)) return *refused;
   auto parties = check_parties(context, body);
   PRIORA_TRY(parties);
@@ -159,12 +159,12 @@ Result<Plan> evaluate_file(const RuleContext& context, const FileBody& body) {
   details.filing_id = context.filing_count + 1;
   details.kind = body.right;
   details.receiving_office = body.receiving_office;
-  details.classes = body.classes;
-  details.applicants = body.applicants;
+  details.classes = std::move(body.classes);
+  details.applicants = std::move(body.applicants);
   details.disclosure = body.disclosure;
   details.commitment = body.commitment;
   if (!body.sealed_content.empty()) details.sealed_content_hash = sha256(body.sealed_content);
-  details.content = body.content;
+  details.content = std::move(body.content);
   details.filing_date = context.today;
   const std::string number = format_number(body.receiving_office, body.right, year, sequence);
   auto plan = event_plan(context, EventType::filed, number, encode(details), std::nullopt);

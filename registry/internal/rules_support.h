@@ -24,7 +24,8 @@ bool content_public(const FilingState& state);
 
 Result<Plan> evaluate_admit_party(const RuleContext& context, const AdmitPartyBody& body);
 Result<Plan> evaluate_authorise(const RuleContext& context, const AuthoriseAttorneyBody& body);
-Result<Plan> evaluate_file(const RuleContext& context, const FileBody& body);
+// Moves the body's content, classes and applicants into the filing's details.
+Result<Plan> evaluate_file(const RuleContext& context, FileBody&& body);
 Result<Plan> evaluate_reveal(const RuleContext& context, const FilingState& state,
                              const RevealBody& body);
 Result<Plan> evaluate_action(const RuleContext& context, TransactionKind kind,
