@@ -229,7 +229,7 @@ void CEREAL_LOAD_FUNCTION_NAME(Reader& reader, Bounded<std::vector<T>>& field) {
   check_length(count, field.max, "list");
   // Every element takes at least one byte, so a count beyond the input is a lie.
   if (count > reader.remaining()) throw EncodingError(ErrorKind::malformed, "input is truncated");
-  field.value.clear();
+  // Elements already there are loaded over, keeping their storage (decode_into).
   field.value.resize(count);
   if constexpr (std::is_same_v<T, std::uint8_t>) {
     reader.read_raw(field.value.data(), count);
@@ -260,7 +260,7 @@ void CEREAL_LOAD_FUNCTION_NAME(Reader& reader, std::optional<T>& value) {
     value.reset();
     return;
   }
-  value.emplace();
+  if (!value) value.emplace();  // A value already there is loaded over (decode_into).
   reader(*value);
 }
 
@@ -361,20 +361,30 @@ Bytes encode(const T& value) {
   return std::move(bytes).value();
 }
 
-// Decodes exactly one value from the whole input: nothing missing, nothing left over.
+// Decodes exactly one value from the whole input into `value`, over what it held: its strings
+// and lists keep their storage, so a value decoded into again and again stops allocating once
+// they have grown. Every encoded field is loaded; members outside the encoding keep what they
+// held. On an error `value` holds part of the input.
 template <class T>
-Result<T> decode(ByteView input) {
+Status decode_into(ByteView input, T& value) {
   try {
-    T value{};
     encoding::Reader reader(input);
     reader(value);
     if (reader.remaining() != 0)
       return make_error(ErrorKind::malformed,
                         std::to_string(reader.remaining()) + " trailing bytes after the value");
-    return value;
+    return {};
   } catch (const encoding::EncodingError& error) {
     return make_error(error.kind(), error.what());
   }
+}
+
+// Decodes exactly one value from the whole input: nothing missing, nothing left over.
+template <class T>
+Result<T> decode(ByteView input) {
+  T value{};
+  PRIORA_TRY(decode_into(input, value));
+  return value;
 }
 
 // SHA-256 of the canonical bytes.

@@ -279,8 +279,10 @@ Plan check_form(const Transaction& transaction) {
   PRIORA_ASSERT(transaction.kind < transaction_kind_count);
   const auto kind = static_cast<TransactionKind>(transaction.kind);
   return visit_body_type(kind, [&](auto type) {
-    return decode_body<typename decltype(type)::type>(transaction) ? Plan{}
-                                                                   : malformed(transaction);
+    // Every gossiped transaction comes through here: one body a thread is decoded into again
+    // and again, so that the check allocates nothing once its strings and lists have grown.
+    thread_local typename decltype(type)::type scratch;
+    return decode_into(transaction.body, scratch).ok() ? Plan{} : malformed(transaction);
   });
 }
 

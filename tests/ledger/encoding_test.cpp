@@ -404,3 +404,36 @@ TEST_CASE("encoding in the thread's scratch gives the bytes of encoding alone") 
     CHECK(encode(transaction) == expected);
   }
 }
+
+TEST_CASE("decoding into a value that held another gives what decoding alone gives") {
+  const std::vector<EncodingSample> samples = {
+      {true, Colour::blue, 7, -3, {"alpha", "beta", "gamma"}},
+      {false, Colour::red, std::nullopt, 0, {}},
+      {true, Colour::green, 1, 5, {"x"}},
+      {false, Colour::blue, 2, -1, {"four", "two"}},
+  };
+  const std::vector<Transaction> transactions = {sample_transaction(1), sample_transaction(2)};
+  // Every order of the samples: lists shrink and grow, optionals come and go.
+  EncodingSample scratch;
+  Transaction transaction_scratch;
+  for (std::size_t round = 0; round < 3; ++round) {
+    for (const auto& sample : samples) {
+      REQUIRE(decode_into(encode(sample), scratch).ok());
+      CHECK(scratch == sample);
+      CHECK(scratch == decode<EncodingSample>(encode(sample)).value());
+    }
+    for (const auto& transaction : transactions) {
+      REQUIRE(decode_into(encode(transaction), transaction_scratch).ok());
+      CHECK(transaction_scratch == transaction);
+    }
+  }
+  // Bad input is refused as decode refuses it; the next decode is whole again.
+  Bytes truncated = encode(samples[0]);
+  truncated.pop_back();
+  CHECK(decode_into(truncated, scratch).error().kind == ErrorKind::malformed);
+  Bytes trailing = encode(samples[2]);
+  trailing.push_back(0);
+  CHECK(decode_into(trailing, scratch).error().kind == ErrorKind::malformed);
+  REQUIRE(decode_into(encode(samples[1]), scratch).ok());
+  CHECK(scratch == samples[1]);
+}

@@ -381,6 +381,25 @@ TEST_CASE("envelope rules: signature, chain, nonces, kind and body", "[registry]
   Transaction forged = next;
   forged.nonce += 1;
   CHECK_FALSE(world.harness.registry().check_transaction(forged).ok());
+
+  // The form checks of gossip decode into one body a thread: a malformed body between two
+  // well-formed ones of other sizes is refused, and neither of those is.
+  const auto form = Registry::AdmissionChecks::form;
+  const auto longer = open_filing(RightKind::patent, "KZ", {"G06F 21/64", "H04L"},
+                                  {world.alice.public_key(), world.bob.public_key()},
+                                  "A much longer title than the first");
+  Transaction long_body = world.harness.sign(TransactionKind::file, longer, world.alice);
+  world.harness.nonce_of(world.alice) -= 1;
+  Transaction truncated = long_body;
+  truncated.body.pop_back();
+  truncated.sign_with(world.alice);
+  for (int round = 0; round < 2; ++round) {
+    CHECK(world.harness.registry().check_transaction(long_body, true, form).ok());
+    const Status refused = world.harness.registry().check_transaction(truncated, true, form);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.starts_with("malformed_body"));
+    CHECK(world.harness.registry().check_transaction(next, true, form).ok());
+  }
 }
 
 TEST_CASE("sealed content is never returned by a query until it is revealed",
