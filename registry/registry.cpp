@@ -109,25 +109,42 @@ Status run_automatic_events(BlockRun& run, const internal::Databases& databases)
   return {};
 }
 
-// The envelope: signature, chain, nonce. Returns success or the refusal's code and reason.
-Result<std::pair<ReasonCode, std::string>> check_envelope(const RegistryConfig& config,
-                                                          const ReadTransaction& read,
-                                                          Database nonces,
-                                                          const Transaction& transaction,
-                                                          bool signature_valid) {
-  using Outcome = std::pair<ReasonCode, std::string>;
-  if (!signature_valid) return Outcome{ReasonCode::bad_signature, "the signature is invalid"};
-  if (transaction.chain_id != config.chain_id)
-    return Outcome{ReasonCode::wrong_chain, "the transaction is for another chain"};
+// The envelope's outcome: success or the refusal's code, and the signer's next nonce.
+struct Envelope {
+  ReasonCode code = ReasonCode::success;
+  std::uint64_t expected_nonce = 0;
+};
+
+// The envelope: signature, chain, nonce.
+Result<Envelope> check_envelope(const RegistryConfig& config, const ReadTransaction& read,
+                                Database nonces, const Transaction& transaction,
+                                bool signature_valid) {
+  if (!signature_valid) return Envelope{ReasonCode::bad_signature};
+  if (transaction.chain_id != config.chain_id) return Envelope{ReasonCode::wrong_chain};
   auto last = read.get(nonces, transaction.signer.view());
   PRIORA_TRY(last);
   const std::uint64_t expected = (last->has_value() ? read_key_u64(**last, 0) : 0) + 1;
-  if (transaction.nonce < expected)
-    return Outcome{ReasonCode::nonce_replayed, "nonce " + std::to_string(transaction.nonce) +
-                                                   " is used; next is " + std::to_string(expected)};
-  if (transaction.nonce > expected)
-    return Outcome{ReasonCode::nonce_out_of_order, "the next nonce is " + std::to_string(expected)};
-  return Outcome{ReasonCode::success, ""};
+  if (transaction.nonce < expected) return Envelope{ReasonCode::nonce_replayed, expected};
+  if (transaction.nonce > expected) return Envelope{ReasonCode::nonce_out_of_order, expected};
+  return Envelope{ReasonCode::success, expected};
+}
+
+// The refusal's reason, written only when it is given out (a mempool passes over
+// nonce_out_of_order, which is frequent).
+std::string envelope_reason(const Envelope& envelope, const Transaction& transaction) {
+  switch (envelope.code) {
+    case ReasonCode::bad_signature:
+      return "the signature is invalid";
+    case ReasonCode::wrong_chain:
+      return "the transaction is for another chain";
+    case ReasonCode::nonce_replayed:
+      return "nonce " + std::to_string(transaction.nonce) + " is used; next is " +
+             std::to_string(envelope.expected_nonce);
+    case ReasonCode::nonce_out_of_order:
+      return "the next nonce is " + std::to_string(envelope.expected_nonce);
+    default:
+      return "";
+  }
 }
 
 }  // namespace
@@ -207,8 +224,8 @@ Result<ExecutionResult> Registry::execute_block(
     auto envelope = check_envelope(config_, write, (*databases_)[Table::nonces], transaction,
                                    committed.signature_valid);
     PRIORA_TRY(envelope);
-    ReasonCode code = envelope->first;
-    receipt.reason = envelope->second;
+    ReasonCode code = envelope->code;
+    receipt.reason = envelope_reason(*envelope, transaction);
     if (code == ReasonCode::success) {
       PRIORA_TRY(writer.put(Table::nonces, transaction.signer.view(),
                             KeyBuilder().append_u64(transaction.nonce)));
@@ -274,9 +291,9 @@ Status Registry::check_transaction(const Transaction& transaction, bool signatur
                                  signature_valid);
   PRIORA_TRY(envelope);
   // A mempool may hold several transactions of one signer: only nonces already used are refused.
-  if (envelope->first != ReasonCode::success && envelope->first != ReasonCode::nonce_out_of_order)
-    return make_error(ErrorKind::refused,
-                      std::string(reason_code_name(envelope->first)) + ": " + envelope->second);
+  if (envelope->code != ReasonCode::success && envelope->code != ReasonCode::nonce_out_of_order)
+    return make_error(ErrorKind::refused, std::string(reason_code_name(envelope->code)) + ": " +
+                                              envelope_reason(*envelope, transaction));
   if (transaction.kind >= transaction_kind_count)
     return make_error(ErrorKind::refused, "unknown_kind: " + std::to_string(transaction.kind));
   if (checks == AdmissionChecks::form) return refusal_of(internal::check_form(transaction));
