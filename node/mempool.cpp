@@ -20,7 +20,7 @@ Error nonce_replayed(const Transaction& transaction, const std::string& detail) 
 Mempool::Mempool(const Store& store, const registry::Registry& registry, MempoolLimits limits)
     : store_(store), registry_(registry), limits_(limits) {}
 
-Result<Admission> Mempool::add(const Transaction& transaction, const Hash& id,
+Result<Admission> Mempool::add(Transaction&& transaction, const Hash& id,
                                bool signature_valid, registry::Registry::AdmissionChecks checks) {
   auto encoded_size = try_encoded_size(transaction);
   if (!encoded_size.ok() || *encoded_size > transaction_bytes_max)
@@ -59,9 +59,9 @@ Result<Admission> Mempool::add(const Transaction& transaction, const Hash& id,
   }
   const std::uint64_t sequence = next_sequence_++;
   const EntryPointer position =
-      &*entries_.emplace(id, Entry{transaction, *encoded_size, sequence}).first;
+      &*entries_.emplace(id, Entry{std::move(transaction), *encoded_size, sequence}).first;
   arrival_.emplace(sequence, position);
-  nonces.emplace(transaction.nonce, position);
+  nonces.emplace(position->second.transaction.nonce, position);
   bytes_ += *encoded_size;
   return Admission::added;
 }

@@ -46,13 +46,15 @@ class Mempool final : public consensus::TransactionSource {
   // A client's transaction meets every rule of the registry; another office's gossip only the
   // checks that read no registry state (`checks`), since that office checked it in full.
   // `id` is transaction.id(), which the caller has hashed already; the second form hashes it.
-  [[nodiscard]] Result<Admission> add(const Transaction& transaction, const Hash& id,
+  // The first form moves from `transaction` only when it answers `added`.
+  [[nodiscard]] Result<Admission> add(Transaction&& transaction, const Hash& id,
                                       bool signature_valid,
                                       registry::Registry::AdmissionChecks checks);
   [[nodiscard]] Result<Admission> add(
-      const Transaction& transaction, bool signature_valid,
+      Transaction transaction, bool signature_valid,
       registry::Registry::AdmissionChecks checks = registry::Registry::AdmissionChecks::all) {
-    return add(transaction, transaction.id(), signature_valid, checks);
+    const Hash id = transaction.id();
+    return add(std::move(transaction), id, signature_valid, checks);
   }
 
   std::vector<Transaction> transactions_for_block(std::uint32_t count_max, std::uint64_t bytes_max,

@@ -98,7 +98,7 @@ void answer_waiter(SubmitWaiter& waiter, bool timed_out) {
 
 }  // namespace
 
-std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>& transactions,
+std::vector<Result<Admission>> Node::Impl::admit(std::vector<Transaction> transactions,
                                                   const std::vector<Hash>& ids, bool from_client) {
   PRIORA_ASSERT(ids.size() == transactions.size());
   // Gossip repeats what this node may hold already, pending or committed (a block can commit
@@ -128,14 +128,14 @@ std::vector<Result<Admission>> Node::Impl::admit(const std::vector<Transaction>&
       continue;
     }
     const bool signature_valid = valid[verified++];
-    auto result = mempool->add(transactions[i], ids[i], signature_valid, checks);
+    auto result = mempool->add(std::move(transactions[i]), ids[i], signature_valid, checks);
     // The pool checks against the store, whose commit may still wait for blocks already
     // executed (executor.h): a refusal is confirmed against every executed block before it goes
     // out, so that a transaction may follow one whose commit its sender was just told of.
     if (from_client && !result.ok() && result.error().kind == ErrorKind::refused &&
         signature_valid && executor->stored_height() < executor->executed_height() &&
         executor->wait_stored(std::chrono::milliseconds(config.api.request_timeout_ms)).ok())
-      result = mempool->add(transactions[i], ids[i], signature_valid, checks);
+      result = mempool->add(std::move(transactions[i]), ids[i], signature_valid, checks);
     results.push_back(std::move(result));
   }
   return results;
@@ -150,8 +150,8 @@ void Node::Impl::admit_gossip(ValidatorIndex from, Bytes payload) {
     return;
   }
   bool added = false;
-  for (const auto& result :
-       admit(batch->transactions, transaction_ids(batch->transactions), false))
+  const std::vector<Hash> ids = transaction_ids(batch->transactions);
+  for (const auto& result : admit(std::move(batch->transactions), ids, false))
     added = added || (result.ok() && *result == Admission::added);
   if (added) boost::asio::post(consensus_context, [this] { transactions_available(); });
 }

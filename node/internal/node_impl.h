@@ -117,8 +117,8 @@ class Node::Impl {
   void submit(const http::Request& request, http::Respond respond);
   // A client's refusals are confirmed against every executed block (node_http.cpp); a peer's
   // are not, so that no peer can make this node commit its store at will.
-  // `ids` are the transactions' ids, hashed once by the caller.
-  std::vector<Result<Admission>> admit(const std::vector<Transaction>& transactions,
+  // `ids` are the transactions' ids, hashed once by the caller. Those added move into the pool.
+  std::vector<Result<Admission>> admit(std::vector<Transaction> transactions,
                                        const std::vector<Hash>& ids, bool from_client);
   void admit_gossip(ValidatorIndex from, Bytes payload);
   void gossip_transactions(const std::vector<Transaction>& transactions);

@@ -121,6 +121,28 @@ TEST_CASE(
   CHECK(mempool.transactions_for_block(10, 1 << 20, {}) == std::vector<Transaction>{stranger});
 }
 
+TEST_CASE("mempool: a transaction moves into the pool only when it is added") {
+  World world;
+  Mempool mempool = world.pool();
+  const Transaction good = world.filing(world.alice, 1);
+  Transaction refused = world.filing(world.bob, 1);
+  const Transaction refused_copy = refused;
+  auto result = mempool.add(std::move(refused), refused_copy.id(), false, Checks::all);
+  REQUIRE_FALSE(result.ok());
+  CHECK(refused == refused_copy);  // Still the caller's, whole: it may try again.
+  result = mempool.add(std::move(refused), refused_copy.id(), true, Checks::all);
+  REQUIRE(result.ok());
+  CHECK(*result == Admission::added);
+  Transaction duplicate = refused_copy;
+  result = mempool.add(std::move(duplicate), refused_copy.id(), true, Checks::all);
+  REQUIRE(result.ok());
+  CHECK(*result == Admission::duplicate);
+  CHECK(duplicate == refused_copy);
+  CHECK(mempool.add(good, true).ok());
+  CHECK(mempool.transactions_for_block(10, 1 << 20, {}) ==
+        std::vector<Transaction>{refused_copy, good});
+}
+
 TEST_CASE("mempool: full by count or by bytes refuses with mempool full and keeps what it holds") {
   World world;
   SECTION("count") {
