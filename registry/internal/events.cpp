@@ -14,29 +14,6 @@ Result<T> decode_details(const RegistryEvent& event) {
   return details;
 }
 
-Status apply_filed(FilingState& state, const HistoryEntry& entry) {
-  auto details = decode_details<FiledDetails>(entry.event);
-  PRIORA_TRY(details);
-  state = FilingState{};
-  state.id = details->filing_id;
-  state.number = entry.event.filing_number;
-  state.kind = details->kind;
-  state.receiving_office = std::move(details->receiving_office);
-  state.classes = std::move(details->classes);
-  state.applicants = std::move(details->applicants);
-  PRIORA_ASSERT(!state.applicants.empty());
-  state.owner = state.applicants.front();
-  state.priority_claims = std::move(details->priority_claims);
-  state.disclosure = details->disclosure;
-  state.commitment = details->commitment;
-  state.sealed_content_hash = details->sealed_content_hash;
-  state.content = std::move(details->content);
-  state.filing_date = details->filing_date;
-  state.earliest_priority_date = details->earliest_priority_date;
-  state.status = FilingStatus::filed;
-  return {};
-}
-
 Status apply_correction(FilingState& state, const HistoryEntry& entry) {
   auto details = decode_details<CorrectBody>(entry.event);
   PRIORA_TRY(details);
@@ -72,12 +49,38 @@ Status apply_term(FilingState& state, const HistoryEntry& entry, std::optional<F
 
 }  // namespace
 
+FilingState filed_state(const HistoryEntry& entry, FiledDetails&& details) {
+  PRIORA_ASSERT(entry.event.type == EventType::filed);
+  FilingState state;
+  state.id = details.filing_id;
+  state.number = entry.event.filing_number;
+  state.kind = details.kind;
+  state.receiving_office = std::move(details.receiving_office);
+  state.classes = std::move(details.classes);
+  state.applicants = std::move(details.applicants);
+  PRIORA_ASSERT(!state.applicants.empty());
+  state.owner = state.applicants.front();
+  state.priority_claims = std::move(details.priority_claims);
+  state.disclosure = details.disclosure;
+  state.commitment = details.commitment;
+  state.sealed_content_hash = details.sealed_content_hash;
+  state.content = std::move(details.content);
+  state.filing_date = details.filing_date;
+  state.earliest_priority_date = details.earliest_priority_date;
+  state.status = FilingStatus::filed;
+  state.event_count = 1;
+  return state;
+}
+
 Status apply_event(FilingState& state, const HistoryEntry& entry) {
   const Day today = day_of_time_ms(entry.time_ms);
   switch (entry.event.type) {
-    case EventType::filed:
-      PRIORA_TRY(apply_filed(state, entry));
-      break;
+    case EventType::filed: {
+      auto details = decode_details<FiledDetails>(entry.event);
+      PRIORA_TRY(details);
+      state = filed_state(entry, std::move(details).value());
+      return {};  // filed_state counts the event.
+    }
     case EventType::revealed: {
       auto details = decode_details<RevealBody>(entry.event);
       PRIORA_TRY(details);

@@ -65,5 +65,9 @@ struct AuthorisationDetails {
 // Applies one recorded event of a filing. ErrorKind::corruption when the details do not decode
 // (the event was written by this code, so that means the store is damaged).
 Status apply_event(FilingState& state, const HistoryEntry& entry);
+// A filing's state after its filed event `entry`, whose details are `details`: what apply_event
+// gives for that event once it has decoded them. The rule that files uses it with the details it
+// has just encoded, instead of decoding them again.
+FilingState filed_state(const HistoryEntry& entry, FiledDetails&& details);
 
 }  // namespace priora::registry::internal

@@ -16,24 +16,44 @@ Plan refusal(ReasonCode code, std::string reason) {
   return plan;
 }
 
-Result<Plan> event_plan(const RuleContext& context, EventType type, std::string filing_number,
-                        Bytes details, std::optional<FilingState> before) {
-  Plan plan;
-  plan.event.type = type;
-  plan.event.category = category_of(type);
-  plan.event.filing_number = std::move(filing_number);
-  plan.event.details = std::move(details);
-  if (type == EventType::admitted || type == EventType::attorney_authorised) return plan;
+namespace {
+
+// The history entry of the transaction's event (its position in the log is set when recorded).
+HistoryEntry entry_of(const RuleContext& context, EventType type, std::string filing_number,
+                      Bytes details) {
   HistoryEntry entry;
   entry.height = context.height;
   entry.time_ms = context.time_ms;
   entry.signer = context.transaction.signer;
-  entry.event = std::move(plan.event);
-  FilingState after = before.value_or(FilingState{});
-  PRIORA_TRY(apply_event(after, entry));
+  entry.event.type = type;
+  entry.event.category = category_of(type);
+  entry.event.filing_number = std::move(filing_number);
+  entry.event.details = std::move(details);
+  return entry;
+}
+
+}  // namespace
+
+Result<Plan> event_plan(const RuleContext& context, EventType type, std::string filing_number,
+                        Bytes details, std::optional<FilingState> before) {
+  HistoryEntry entry = entry_of(context, type, std::move(filing_number), std::move(details));
+  Plan plan;
+  if (type != EventType::admitted && type != EventType::attorney_authorised) {
+    FilingState after = before.value_or(FilingState{});
+    PRIORA_TRY(apply_event(after, entry));
+    plan.before = std::move(before);
+    plan.after = std::move(after);
+  }
   plan.event = std::move(entry.event);
-  plan.before = std::move(before);
-  plan.after = std::move(after);
+  return plan;
+}
+
+Plan filed_plan(const RuleContext& context, std::string filing_number, FiledDetails&& details) {
+  HistoryEntry entry = entry_of(context, EventType::filed, std::move(filing_number),
+                                encode(details));
+  Plan plan;
+  plan.after = filed_state(entry, std::move(details));
+  plan.event = std::move(entry.event);
   return plan;
 }
 

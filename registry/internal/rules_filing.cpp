@@ -166,10 +166,9 @@ Result<Plan> evaluate_file(const RuleContext& context, FileBody&& body) {
   if (!body.sealed_content.empty()) details.sealed_content_hash = sha256(body.sealed_content);
   details.content = std::move(body.content);
   details.filing_date = context.today;
-  const std::string number = format_number(body.receiving_office, body.right, year, sequence);
-  auto plan = event_plan(context, EventType::filed, number, encode(details), std::nullopt);
-  PRIORA_TRY(plan);
-  plan->sequence = std::make_pair(sequence_key, sequence);
+  std::string number = format_number(body.receiving_office, body.right, year, sequence);
+  Plan plan = filed_plan(context, std::move(number), std::move(details));
+  plan.sequence = std::make_pair(sequence_key, sequence);
   return plan;
 }
 

@@ -10,6 +10,9 @@ Plan refusal(ReasonCode code, std::string reason);
 // state after. For a new filing, `before` is nullopt.
 Result<Plan> event_plan(const RuleContext& context, EventType type, std::string filing_number,
                         Bytes details, std::optional<FilingState> before);
+// The plan of a new filing's filed event: as event_plan, with the state built from `details`
+// rather than from their encoding decoded again.
+Plan filed_plan(const RuleContext& context, std::string filing_number, FiledDetails&& details);
 
 Result<std::optional<Party>> load_party(const RuleContext& context, const PublicKey& key);
 // True when the signer is `owner` or an attorney that `owner` authorised.
