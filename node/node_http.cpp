@@ -156,7 +156,7 @@ void Node::Impl::admit_gossip(ValidatorIndex from, Bytes payload) {
   if (added) boost::asio::post(consensus_context, [this] { transactions_available(); });
 }
 
-void Node::Impl::gossip_transactions(const std::vector<Transaction>& transactions) {
+void Node::Impl::gossip_transactions(std::vector<Transaction> transactions) {
   // Messages of at most gossip_transactions_max transactions and gossip_bytes_max bytes, so
   // that each fits a peer frame.
   TransactionBatch batch;
@@ -170,11 +170,11 @@ void Node::Impl::gossip_transactions(const std::vector<Transaction>& transaction
     batch.transactions.clear();
     bytes = 0;
   };
-  for (const auto& transaction : transactions) {
+  for (auto& transaction : transactions) {
     const std::uint64_t size = encoded_size(transaction);
     if (batch.transactions.size() == gossip_transactions_max || bytes + size > gossip_bytes_max)
       flush();
-    batch.transactions.push_back(transaction);
+    batch.transactions.push_back(std::move(transaction));
     bytes += size;
   }
   flush();
@@ -188,17 +188,16 @@ void Node::Impl::submit(const http::Request& request, http::Respond respond) {
   auto waiter = std::make_shared<SubmitWaiter>();
   waiter->respond = std::move(respond);
   waiter->results = nlohmann::json::array();
-  TransactionBatch gossip;
+  std::vector<Transaction> gossip;
   const std::vector<Hash> ids = transaction_ids(parsed->transactions);
   const auto admissions = admit(parsed->transactions, ids, true);
   for (std::size_t i = 0; i < admissions.size(); ++i) {
-    const Transaction& transaction = parsed->transactions[i];
     const Hash& id = ids[i];
     nlohmann::json result{{"id", id.hex()}};
     if (admissions[i].ok()) {
       result["status"] = "pending";
       waiter->waiting.emplace(id, i);
-      if (*admissions[i] == Admission::added) gossip.transactions.push_back(transaction);
+      if (*admissions[i] == Admission::added) gossip.push_back(std::move(parsed->transactions[i]));
     } else {
       result["status"] = "refused";
       result["error"] = refusal_json(admissions[i].error());
@@ -207,8 +206,8 @@ void Node::Impl::submit(const http::Request& request, http::Respond respond) {
     }
     waiter->results.push_back(std::move(result));
   }
-  if (!gossip.transactions.empty()) {
-    gossip_transactions(gossip.transactions);
+  if (!gossip.empty()) {
+    gossip_transactions(std::move(gossip));
     boost::asio::post(consensus_context, [this] { transactions_available(); });
   }
   waiter->committed.resize(admissions.size());

@@ -121,7 +121,7 @@ class Node::Impl {
   std::vector<Result<Admission>> admit(std::vector<Transaction> transactions,
                                        const std::vector<Hash>& ids, bool from_client);
   void admit_gossip(ValidatorIndex from, Bytes payload);
-  void gossip_transactions(const std::vector<Transaction>& transactions);
+  void gossip_transactions(std::vector<Transaction> transactions);
   void resolve_waiters(const std::vector<TransactionRecord>& records);
   // node_status.cpp: the operator endpoints, answered on the API thread and on the operator
   // thread alike (they read only what any thread may read). nullopt for any other request.
