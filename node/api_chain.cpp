@@ -1,6 +1,4 @@
 // The chain's endpoints: committed transactions with their records, blocks and validators.
-#include <algorithm>
-
 #include "ledger/evidence.h"
 #include "node/api_internal.h"
 
