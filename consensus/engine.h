@@ -247,13 +247,14 @@ class Engine {
 
   std::map<std::uint64_t, std::map<Hash, VoteCollection>> votes_;
   std::map<std::uint64_t, std::map<ValidatorIndex, Timeout>> timeouts_;
-  // First signed message per (kind, round, validator), to detect equivocation.
+  // First signed message per (round, kind, validator), to detect equivocation. Keyed by round
+  // first, so that advancing a round forgets the old ones with one range erase.
   struct FirstSigned {
     Bytes signed_bytes;
     Signature signature;
     bool evidence_kept = false;  // One piece of evidence per validator and round is enough.
   };
-  std::map<std::tuple<MessageKind, std::uint64_t, ValidatorIndex>, FirstSigned> signed_seen_;
+  std::map<std::tuple<std::uint64_t, MessageKind, ValidatorIndex>, FirstSigned> signed_seen_;
   std::vector<EquivocationEvidence> evidence_;
   std::set<Hash> verified_certificates_;
 

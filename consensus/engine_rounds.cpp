@@ -71,7 +71,8 @@ void Engine::advance_round(std::uint64_t round, const std::optional<TimeoutCerti
   const std::uint64_t keep_from = round > message_history_rounds ? round - message_history_rounds : 0;
   votes_.erase(votes_.begin(), votes_.lower_bound(keep_from));
   timeouts_.erase(timeouts_.begin(), timeouts_.lower_bound(keep_from));
-  std::erase_if(signed_seen_, [&](const auto& entry) { return std::get<1>(entry.first) < keep_from; });
+  signed_seen_.erase(signed_seen_.begin(),
+                     signed_seen_.lower_bound({keep_from, MessageKind{}, ValidatorIndex{0}}));
   try_propose();
 }
 

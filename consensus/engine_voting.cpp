@@ -385,7 +385,7 @@ bool Engine::too_far_ahead(std::uint64_t round) const {
 
 bool Engine::record_signed(MessageKind kind, ValidatorIndex validator, std::uint64_t round,
                            Bytes signed_bytes, const Signature& signature) {
-  const auto key = std::make_tuple(kind, round, validator);
+  const auto key = std::make_tuple(round, kind, validator);
   auto found = signed_seen_.find(key);
   if (found == signed_seen_.end()) {
     signed_seen_.emplace(key, FirstSigned{std::move(signed_bytes), signature});
