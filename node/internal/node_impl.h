@@ -10,10 +10,10 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "consensus/engine.h"
@@ -80,7 +80,7 @@ struct NodeStatus {
 struct SubmitWaiter {
   nlohmann::json results;  // One entry per submitted transaction, as it was admitted.
   std::vector<std::string> committed;   // Per entry: its committed_json, once it committed.
-  std::map<Hash, std::size_t> waiting;  // id -> position in results
+  std::unordered_map<Hash, std::size_t, KeyedHash> waiting;  // id -> position in results
   unsigned status = 200;
   http::Respond respond;
   std::unique_ptr<boost::asio::steady_timer> timer;
@@ -172,7 +172,9 @@ class Node::Impl {
   // the consensus thread, taken off on the API thread), bounded by config.gossip_queue_bytes_max.
   std::unique_ptr<std::atomic<std::uint64_t>[]> gossip_queued;
 
-  std::map<Hash, std::vector<std::shared_ptr<SubmitWaiter>>> waiters;  // API thread only.
+  // API thread only. Asked for every committed transaction: hashed by a keyed hash
+  // (ledger/crypto.h).
+  std::unordered_map<Hash, std::vector<std::shared_ptr<SubmitWaiter>>, KeyedHash> waiters;
 };
 
 }  // namespace priora::node
