@@ -57,10 +57,10 @@ Result<Admission> Mempool::add(Transaction&& transaction, const Hash& id,
                       "mempool full: " + std::to_string(entries_.size()) + " transactions, " +
                           std::to_string(bytes_) + " bytes; retry later");
   }
-  const std::uint64_t sequence = next_sequence_++;
+  const std::uint64_t sequence = arrival_front_ + arrival_.size();
   const EntryPointer position =
       &*entries_.emplace(id, Entry{std::move(transaction), *encoded_size, sequence}).first;
-  arrival_.emplace(sequence, position);
+  arrival_.push_back(position);
   nonces.emplace(position->second.transaction.nonce, position);
   bytes_ += *encoded_size;
   return Admission::added;
@@ -91,8 +91,9 @@ std::vector<Transaction> Mempool::select_locked(std::uint32_t count_max, std::ui
   };
   std::vector<Transaction> chosen;
   std::uint64_t bytes = 0;
-  for (const auto& [sequence, position] : arrival_) {
+  for (const EntryPointer position : arrival_) {
     if (chosen.size() >= count_max) break;
+    if (position == nullptr) continue;  // Left the pool.
     const auto& [id, entry] = *position;
     if (excluded_ids.contains(id)) continue;
     std::uint64_t& next = next_for(entry.transaction.signer);
@@ -164,16 +165,33 @@ bool Mempool::holds_locked(const Hash& id, const Transaction& transaction) const
 
 void Mempool::erase_locked(const Hash& id) {
   auto found = entries_.find(id);
-  if (found == entries_.end()) return;
+  if (found != entries_.end()) erase_locked(found);
+}
+
+void Mempool::erase_locked(Entries::iterator found) {
   const Transaction& transaction = found->second.transaction;
   auto signer = by_signer_.find(transaction.signer);
   if (signer != by_signer_.end()) {
     signer->second.erase(transaction.nonce);
     if (signer->second.empty()) by_signer_.erase(signer);
   }
-  arrival_.erase(found->second.sequence);
+  arrival_[found->second.sequence - arrival_front_] = nullptr;
+  while (!arrival_.empty() && arrival_.front() == nullptr) {
+    arrival_.pop_front();
+    ++arrival_front_;
+  }
   bytes_ -= found->second.bytes;
   entries_.erase(found);
+  // An entry that stays (a nonce after a gap) keeps the nulls behind it: they are dropped once
+  // they are the most of arrival_, so it stays within twice the pool.
+  if (arrival_.size() > arrival_compact_min && arrival_.size() > 2 * entries_.size())
+    compact_arrival_locked();
+}
+
+void Mempool::compact_arrival_locked() {
+  std::erase(arrival_, nullptr);
+  arrival_front_ = 0;
+  for (std::size_t k = 0; k < arrival_.size(); ++k) arrival_[k]->second.sequence = k;
 }
 
 std::vector<bool> Mempool::hand_over(const Block& block, std::span<const Hash> ids,
@@ -185,8 +203,10 @@ std::vector<bool> Mempool::hand_over(const Block& block, std::span<const Hash> i
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const Transaction& transaction = block.transactions[i];
     const Hash& id = ids[i];
-    verified.push_back(holds_locked(id, transaction));
-    erase_locked(id);
+    auto found = entries_.find(id);
+    verified.push_back(found != entries_.end() &&
+                       found->second.transaction.signature == transaction.signature);
+    if (found != entries_.end()) erase_locked(found);
     committed_ids_.insert_or_assign(id, CommittedId{height, transaction.signature, false});
     UsedNonces& used = committed_nonces_[transaction.signer];
     used.next = std::max(used.next, transaction.nonce + 1);
@@ -239,6 +259,11 @@ std::size_t Mempool::size() const {
 std::uint64_t Mempool::bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;
+}
+
+std::size_t Mempool::arrival_slots() const {
+  std::lock_guard lock(mutex_);
+  return arrival_.size();
 }
 
 }  // namespace priora::node

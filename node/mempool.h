@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -94,22 +95,28 @@ class Mempool final : public consensus::TransactionSource {
 
   std::size_t size() const;
   std::uint64_t bytes() const;
+  // The length of the arrival order, with the places of entries that left and are not yet
+  // dropped: at most twice size() once past arrival_compact_min.
+  std::size_t arrival_slots() const;
+  static constexpr std::size_t arrival_compact_min = 1024;
 
  private:
   struct Entry {
     Transaction transaction;
     std::uint64_t bytes = 0;
-    std::uint64_t sequence = 0;
+    std::uint64_t sequence = 0;  // Its place in arrival_: arrival_front_ + its index there.
   };
+  // Hashed by a keyed hash (ledger/crypto.h): no one can choose ids that share a bucket.
+  using Entries = std::unordered_map<Hash, Entry, KeyedHash>;
+  using EntryPointer = Entries::value_type*;
+
   // Whether the pool holds this very transaction (its id, with this signature).
   bool holds_locked(const Hash& id, const Transaction& transaction) const;
   void erase_locked(const Hash& id);
+  void erase_locked(Entries::iterator found);
+  void compact_arrival_locked();
   std::vector<Transaction> select_locked(std::uint32_t count_max, std::uint64_t bytes_max,
                                          const std::set<Hash>& excluded) const;
-
-  // Hashed by a keyed hash (ledger/crypto.h): no one can choose ids that share a bucket.
-  using Entries = std::unordered_map<Hash, Entry, KeyedHash>;
-  using EntryPointer = const Entries::value_type*;
 
   const Store& store_;
   const registry::Registry& registry_;
@@ -117,8 +124,13 @@ class Mempool final : public consensus::TransactionSource {
   mutable std::mutex mutex_;
   Entries entries_;
   // The indexes point into entries_ (an element stays where it is until it is erased, however
-  // the table grows): sequence -> entry, and signer -> nonce -> entry.
-  std::map<std::uint64_t, EntryPointer> arrival_;
+  // the table grows).
+  // Arrival order: arrival_[k] is the entry of sequence arrival_front_ + k, or null once it left.
+  // Leading nulls are dropped at once, the others when they outnumber the entries
+  // (compact_arrival_locked, which renumbers the sequences).
+  std::deque<EntryPointer> arrival_;
+  std::uint64_t arrival_front_ = 0;
+  // signer -> nonce -> entry.
   std::unordered_map<PublicKey, std::map<std::uint64_t, EntryPointer>, KeyedHash> by_signer_;
   // Of blocks committed but not yet in the store: each signer's next nonce (exact once the block
   // is executed, before that the block's highest nonce + 1) and the transactions' ids.
@@ -135,7 +147,6 @@ class Mempool final : public consensus::TransactionSource {
   };
   std::unordered_map<Hash, CommittedId, KeyedHash> committed_ids_;
   std::uint64_t bytes_ = 0;
-  std::uint64_t next_sequence_ = 0;
 };
 
 }  // namespace priora::node

@@ -202,6 +202,40 @@ TEST_CASE("mempool: blocks take each signer's transactions in nonce order withou
   CHECK(nonces_of(mempool.transactions_for_block(100, 1 << 20, {})) == std::vector<std::uint64_t>{2, 3});
 }
 
+TEST_CASE("mempool: a transaction behind a nonce gap keeps its place while thousands pass it") {
+  World world;
+  Mempool mempool = world.pool();
+  // alice's nonce 2 waits for 1, at the head of the arrival order, while bob's transactions
+  // come and commit 100 at a time: the places they leave behind it are dropped (compacted)
+  // without losing the order of what stays.
+  const Transaction a1 = world.filing(world.alice, 1), a2 = world.filing(world.alice, 2);
+  REQUIRE(mempool.add(a2, true).ok());
+  std::uint64_t bob_nonce = 1;
+  std::size_t largest = 0;
+  for (std::uint64_t height = 1; height <= 30; ++height) {
+    Block block;
+    for (int i = 0; i < 100; ++i) block.transactions.push_back(world.filing(world.bob, bob_nonce++));
+    for (const auto& transaction : block.transactions) REQUIRE(mempool.add(transaction, true).ok());
+    largest = std::max(largest, mempool.arrival_slots());
+    CHECK(mempool.transactions_for_block(1000, 1 << 24, {}) == block.transactions);
+    CHECK(mempool.hand_over(block, block.transaction_ids(), height) ==
+          std::vector<bool>(100, true));
+    CHECK(mempool.size() == 1);
+    CHECK(mempool.arrival_slots() <= Mempool::arrival_compact_min + 1);
+  }
+  CHECK(largest > Mempool::arrival_compact_min);  // Places piled up behind a2: compacted.
+  const Transaction b_next = world.filing(world.bob, bob_nonce);
+  REQUIRE(mempool.add(b_next, true).ok());
+  REQUIRE(mempool.add(a1, true).ok());
+  // Arrival order: a2 (waits for a1), bob's next, then a1 with a2 right after it.
+  Block last;
+  last.transactions = mempool.transactions_for_block(1000, 1 << 24, {});
+  CHECK(last.transactions == std::vector<Transaction>{b_next, a1, a2});
+  CHECK(mempool.hand_over(last, last.transaction_ids(), 31) == std::vector<bool>(3, true));
+  CHECK(mempool.size() == 0);
+  CHECK(mempool.arrival_slots() == 0);
+}
+
 TEST_CASE("mempool: a block committed but not yet in the store is neither proposed again nor replayed") {
   World world;
   Mempool mempool = world.pool();
