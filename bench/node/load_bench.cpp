@@ -31,9 +31,11 @@
 #include <fstream>
 #include <iterator>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "bench/bench_support.h"
+#include "bench/node/answer_statuses.h"
 #include "tests/node/local_network.h"
 
 namespace {
@@ -66,6 +68,8 @@ struct Batch {
   Clock::time_point due;
   double due_s = 0;  // After the window opened.
   std::vector<std::string> hex;
+  std::string body;  // The request, written from `hex` before the clock starts.
+  std::size_t count = 0;  // Its transactions.
 };
 
 struct Outcome {
@@ -147,81 +151,38 @@ std::deque<Batch> presign(const testing::LocalNetwork& network,
   std::deque<Batch> batches;
   for (std::size_t i = 0; i < total; ++i) {
     const auto k = static_cast<std::size_t>(static_cast<double>(i) / per_batch);
-    while (batches.size() <= k) batches.push_back({batches.size() % network.size(), {}, 0, {}});
+    while (batches.size() <= k) {
+      batches.emplace_back();
+      batches.back().office = (batches.size() - 1) % network.size();
+    }
     const std::size_t who = i % applicants.size();
     batches[k].hex.push_back(testing::hex_of(testing::open_patent(
         applicants[who], 1 + i / applicants.size(), network.genesis().offices[0].code,
         network.genesis().chain_id, i)));
   }
+  for (Batch& batch : batches) {
+    batch.count = batch.hex.size();
+    if (batch.count == 0) continue;
+    batch.body =
+        nlohmann::json{{"transactions", batch.hex}, {"wait", true}, {"timeout_ms", 30'000}}.dump();
+    batch.hex = {};
+  }
   return batches;
 }
 
-// The statuses of an answer's results ({"results": [{"status": ...}, ...]}), read with the SAX
-// parser: the generator shares the machine with the nodes, so it builds no document of the
-// records it does not read.
-class ResultStatuses final : public nlohmann::json_sax<nlohmann::json> {
- public:
-  std::vector<std::string> statuses;
-  bool has_results = false;
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool string(string_t& value) override {
-    if (depth_ == 3 && in_results() && key_at(3) == "status") statuses.push_back(value);
-    return true;
-  }
-  bool start_object(std::size_t) override { return enter(); }
-  bool start_array(std::size_t) override {
-    if (depth_ == 1 && key_at(1) == "results") has_results = true;
-    return enter();
-  }
-  bool end_object() override { return leave(); }
-  bool end_array() override { return leave(); }
-  bool key(string_t& value) override {
-    keys_.resize(depth_ + 1);
-    keys_[depth_] = value;
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;
-  }
-
- private:
-  bool enter() {
-    ++depth_;
-    keys_.resize(depth_ + 1);
-    keys_[depth_].clear();
-    return true;
-  }
-  bool leave() {
-    --depth_;
-    return true;
-  }
-  bool in_results() const { return key_at(1) == "results"; }
-  const std::string& key_at(std::size_t depth) const { return keys_.at(depth); }
-
-  std::size_t depth_ = 0;
-  std::vector<std::string> keys_{1};
-};
-
 void send_batch(const testing::LocalNetwork& network, const Batch& batch, Outcome& outcome) {
-  nlohmann::json body{{"transactions", batch.hex}, {"wait", true}, {"timeout_ms", 30'000}};
-  auto response = network.post(batch.office, "/v1/txs", body.dump());
+  auto response = network.post(batch.office, "/v1/txs", batch.body);
   const auto answered = Clock::now();
-  ResultStatuses results;
-  const bool parsed = response && nlohmann::json::sax_parse(response->body, &results) &&
-                      results.has_results;
+  std::vector<std::string_view> statuses;
+  const bool parsed = response && bench::read_statuses(response->body, statuses) &&
+                      statuses.size() == batch.count;
   std::lock_guard lock(outcome.mutex);
   if (!parsed) {
     ++outcome.failed_requests;
     return;
   }
   const double latency_ms = std::chrono::duration<double, std::milli>(answered - batch.due).count();
-  for (const auto& status : results.statuses) {
+  for (const auto status : statuses) {
     if (status == "committed") {
       outcome.latencies_ms.push_back(latency_ms);
       outcome.due_s.push_back(batch.due_s);
@@ -254,7 +215,7 @@ void offer(const testing::LocalNetwork& network, std::deque<Batch> batches, std:
     });
   const auto start = Clock::now();
   for (std::size_t k = 0; k < batches.size(); ++k) {
-    if (batches[k].hex.empty()) continue;  // Rates under one per interval leave gaps.
+    if (batches[k].count == 0) continue;  // Rates under one per interval leave gaps.
     batches[k].due = start + k * batch_interval;
     batches[k].due_s = std::chrono::duration<double>(k * batch_interval).count();
     std::this_thread::sleep_until(batches[k].due);
