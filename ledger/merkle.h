@@ -56,6 +56,11 @@ class MerkleLog {
   Result<std::uint64_t> size(const ReadTransaction& transaction) const;
   // Appends one leaf (its hash) and returns its index.
   Result<std::uint64_t> append(WriteTransaction& transaction, const Hash& leaf_hash) const;
+  // Appends leaves in order and returns the index of the first: the same log as appending them
+  // one by one, with the size read and written once and each left sibling that the batch
+  // itself wrote taken from memory.
+  Result<std::uint64_t> append(WriteTransaction& transaction,
+                               std::span<const Hash> leaf_hashes) const;
   // The root of the first `tree_size` leaves; tree_size may be any size up to the current one.
   Result<Hash> root(const ReadTransaction& transaction, std::uint64_t tree_size) const;
   Result<Hash> leaf(const ReadTransaction& transaction, std::uint64_t leaf_index) const;

@@ -9,6 +9,7 @@
 //   position = 2 * first_leaf - popcount(first_leaf) + 2^(level + 1) - 2,
 // because the first `first_leaf` leaves fill exactly 2 * first_leaf - popcount(first_leaf)
 // positions and the subtree itself is the last of its own 2^(level + 1) - 1 nodes.
+#include <array>
 #include <bit>
 
 #include "ledger/merkle.h"
@@ -164,30 +165,55 @@ Result<std::uint64_t> MerkleLog::size(const ReadTransaction& transaction) const 
 
 Result<std::uint64_t> MerkleLog::append(WriteTransaction& transaction,
                                         const Hash& leaf_hash) const {
+  return append(transaction, std::span<const Hash>(&leaf_hash, 1));
+}
+
+Result<std::uint64_t> MerkleLog::append(WriteTransaction& transaction,
+                                        std::span<const Hash> leaf_hashes) const {
   auto current = size(transaction);
   if (!current) return current.error();
-  const std::uint64_t index = *current;
+  const std::uint64_t first_index = *current;
   const SubtreeReader reader(transaction, database_);
-  Hash hash = leaf_hash;
-  std::uint64_t first_leaf = index;
-  unsigned level = 0;
-  for (;;) {
-    const auto key = position_key(subtree_position(level, first_leaf));
-    Status written = transaction.append(database_, ByteView(key.data(), key.size()), hash.view());
-    if (!written) return corrupt_log("subtree out of order: " + written.error().message);
-    // The new subtree completes its parent when it is a right child.
-    const std::uint64_t width = std::uint64_t{1} << level;
-    if ((first_leaf & width) == 0) break;
-    auto left = reader.perfect(level, first_leaf - width);
-    if (!left) return left.error();
-    hash = merkle_node_hash(*left, hash);
-    first_leaf -= width;
-    ++level;
+  // Per level, the last subtree written here that was a left child: the sibling that the next
+  // subtree of that level completes.
+  struct Written {
+    std::uint64_t first_leaf = 0;
+    Hash hash;
+    bool present = false;
+  };
+  std::array<Written, tree_levels_max> left_children{};
+  for (std::size_t i = 0; i < leaf_hashes.size(); ++i) {
+    Hash hash = leaf_hashes[i];
+    std::uint64_t first_leaf = first_index + i;
+    unsigned level = 0;
+    for (;;) {
+      const auto key = position_key(subtree_position(level, first_leaf));
+      Status written = transaction.append(database_, ByteView(key.data(), key.size()), hash.view());
+      if (!written) return corrupt_log("subtree out of order: " + written.error().message);
+      // The new subtree completes its parent when it is a right child.
+      const std::uint64_t width = std::uint64_t{1} << level;
+      if ((first_leaf & width) == 0) {
+        left_children[level] = {first_leaf, hash, true};
+        break;
+      }
+      const Written& sibling = left_children[level];
+      if (sibling.present && sibling.first_leaf == first_leaf - width) {
+        hash = merkle_node_hash(sibling.hash, hash);
+      } else {
+        auto left = reader.perfect(level, first_leaf - width);
+        if (!left) return left.error();
+        hash = merkle_node_hash(*left, hash);
+      }
+      first_leaf -= width;
+      ++level;
+    }
   }
-  const auto size_value = position_key(index + 1);
-  PRIORA_TRY(
-      transaction.put(database_, size_key(), ByteView(size_value.data(), size_value.size())));
-  return index;
+  if (!leaf_hashes.empty()) {
+    const auto size_value = position_key(first_index + leaf_hashes.size());
+    PRIORA_TRY(
+        transaction.put(database_, size_key(), ByteView(size_value.data(), size_value.size())));
+  }
+  return first_index;
 }
 
 Result<Hash> MerkleLog::root(const ReadTransaction& transaction, std::uint64_t tree_size) const {

@@ -19,8 +19,9 @@ struct BlockRun {
   internal::StateWriter& writer;
   const BlockContext& context;
   internal::MetaState& meta;
-  const MerkleLog& log;
   const RegistryConfig& config;
+  // The receipts' leaf hashes, appended to the log together once the block has run.
+  std::vector<Hash> leaves;
 };
 
 Receipt base_receipt(const BlockContext& context, std::uint32_t index) {
@@ -31,12 +32,11 @@ Receipt base_receipt(const BlockContext& context, std::uint32_t index) {
   return receipt;
 }
 
-Status append_leaf(BlockRun& run, const Receipt& receipt) {
-  auto index = run.log.append(run.writer.write(), receipt.leaf_hash());
-  PRIORA_TRY(index);
-  PRIORA_ASSERT(*index == run.meta.log_size);
+// The receipt takes the log's next leaf (meta.log_size counts it at once; the log itself is
+// written when the block has run).
+void append_leaf(BlockRun& run, const Receipt& receipt) {
+  run.leaves.push_back(receipt.leaf_hash());
   ++run.meta.log_size;
-  return {};
 }
 
 // The plan's event moves into its history entry.
@@ -97,7 +97,8 @@ Status run_automatic_event(BlockRun& run, const internal::Databases& databases, 
   plan.before = std::move(**state);
   plan.after = std::move(after);
   PRIORA_TRY(record_plan(run, std::move(plan), receipt));
-  return append_leaf(run, receipt);
+  append_leaf(run, receipt);
+  return {};
 }
 
 Status run_automatic_events(BlockRun& run, const internal::Databases& databases) {
@@ -209,7 +210,8 @@ Result<ExecutionResult> Registry::execute_block(
                                                        " does not follow the last executed block " +
                                                        std::to_string(meta->height));
   internal::StateWriter writer(write, *databases_, context.height);
-  BlockRun run{writer, context, *meta, log_, config_};
+  const std::uint64_t log_size_before = meta->log_size;
+  BlockRun run{writer, context, *meta, config_, {}};
   PRIORA_TRY(run_automatic_events(run, *databases_));
   ExecutionResult result;
   result.receipts.reserve(transactions.size());
@@ -249,7 +251,7 @@ Result<ExecutionResult> Registry::execute_block(
       }
     }
     receipt.result_code = static_cast<std::uint16_t>(code);
-    PRIORA_TRY(append_leaf(run, receipt));
+    append_leaf(run, receipt);
     result.receipts.push_back(std::move(receipt));
   }
   PRIORA_TRY(internal::journal_settle(write, *databases_, context.height,
@@ -258,6 +260,10 @@ Result<ExecutionResult> Registry::execute_block(
   meta->time_ms = context.time_ms;
   meta->state_root =
       Sha256().update(meta->state_root.view()).update(writer.finish().view()).finish();
+  auto appended = log_.append(write, run.leaves);
+  PRIORA_TRY(appended);
+  PRIORA_ASSERT(*appended == log_size_before &&
+                meta->log_size == log_size_before + run.leaves.size());
   auto root = log_.root(write, meta->log_size);
   PRIORA_TRY(root);
   meta->log_root = *root;

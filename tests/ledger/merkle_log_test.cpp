@@ -348,3 +348,52 @@ TEST_CASE("stored log: two logs in one store are independent") {
   CHECK(*first->root(*read, 2) == merkle_node_hash(a, b));
   CHECK(*second->root(*read, 1) == b);
 }
+
+TEST_CASE("stored log: leaves appended together make the log appending them one by one makes") {
+  auto random = priora::testing::seeded_random(5);
+  TemporaryDirectory directory;
+  auto store = Store::open(StoreOptions{.path = directory.string(), .durable = false});
+  REQUIRE(store.ok());
+  auto single = MerkleLog::open(**store, "single_log");
+  auto batched = MerkleLog::open(**store, "batched_log");
+  REQUIRE(single.ok());
+  REQUIRE(batched.ok());
+  constexpr std::size_t leaf_count = 3'000;
+  std::vector<Hash> leaves;
+  for (std::size_t i = 0; i < leaf_count; ++i)
+    leaves.push_back(merkle_leaf_hash(as_bytes("leaf " + std::to_string(i))));
+  // Batches of 0 to 300 leaves, each in a transaction of its own (blocks of receipts).
+  std::size_t next = 0;
+  while (next < leaf_count) {
+    const std::size_t batch = std::min<std::size_t>(random() % 301, leaf_count - next);
+    REQUIRE((*store)
+                ->update([&](WriteTransaction& write) -> Status {
+                  for (std::size_t i = next; i < next + batch; ++i) {
+                    auto index = single->append(write, leaves[i]);
+                    if (!index) return index.error();
+                  }
+                  const std::span<const Hash> together(leaves.data() + next, batch);
+                  auto first = batched->append(write, together);
+                  if (!first) return first.error();
+                  if (*first != next)
+                    return make_error(ErrorKind::corruption, "unexpected first index");
+                  return {};
+                })
+                .ok());
+    next += batch;
+  }
+  auto read = (*store)->read();
+  REQUIRE(read.ok());
+  CHECK(*batched->size(*read) == leaf_count);
+  // The roots of every size read each left child and each complete parent; the inclusion
+  // proofs of every leaf read each subtree that has a sibling.
+  std::size_t differing = 0;
+  for (std::uint64_t size = 1; size <= leaf_count; ++size)
+    if (*single->root(*read, size) != *batched->root(*read, size)) ++differing;
+  for (std::uint64_t index = 0; index < leaf_count; ++index)
+    if (*single->inclusion_proof(*read, index, leaf_count) !=
+        *batched->inclusion_proof(*read, index, leaf_count))
+      ++differing;
+  CHECK(differing == 0);
+  CHECK(*batched->root(*read, leaf_count) == merkle_root(leaves));
+}
