@@ -2,12 +2,14 @@
 // network of real priora-node processes (tests/node/local_network.h), against the machine's own
 // Ed25519 verification rate measured in the same run.
 //
-// It pre-signs `--rate` x `--seconds` open patent filings from `--applicants` admitted parties,
-// then offers them at the set rate: every 10 ms one batch, sent round-robin to the four nodes by
-// a pool of sender threads, each POST /v1/txs waiting for the commit. A transaction's latency
-// runs from the moment its batch was due (so queueing in the generator counts against it) to the
-// answer that it committed. Throughput is the nodes' own count of committed transactions over the
-// offered window, read from /v1/status at both ends.
+// It pre-signs `--rate` x `--seconds` open patent filings from `--applicants` admitted parties
+// and writes their requests, then offers them at the set rate: every 10 ms one batch, sent
+// round-robin to the four nodes by a pool of sender threads, each POST /v1/txs waiting for the
+// commit. A transaction's latency runs from the moment its batch was due (so queueing in the
+// generator counts against it) to the answer that it committed. Throughput is the nodes' own
+// count of committed transactions over the offered window, read from /v1/status at both ends.
+// The generator shares the machine with the nodes, so it reads the answers' statuses with a
+// skim (bench/node/answer_statuses.h) rather than a JSON parser.
 //
 // The bound for four validators sharing this machine: every node verifies every transaction's
 // signature once, so (verifications per second per core x cores) / 4. The machine's rate drifts
