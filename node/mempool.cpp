@@ -21,21 +21,31 @@ Mempool::Mempool(const Store& store, const registry::Registry& registry, Mempool
     : store_(store), registry_(registry), limits_(limits) {}
 
 Result<Admission> Mempool::add(Transaction&& transaction, const Hash& id,
-                               bool signature_valid, registry::Registry::AdmissionChecks checks) {
+                               bool signature_valid, registry::Registry::AdmissionChecks checks,
+                               const FormChecked* form_checked) {
   auto encoded_size = try_encoded_size(transaction);
   if (!encoded_size.ok() || *encoded_size > transaction_bytes_max)
     return make_error(ErrorKind::too_large, "the transaction is over " +
                                                 std::to_string(transaction_bytes_max) + " bytes");
+  std::uint64_t checked_generation = 0;
   {
     std::lock_guard lock(mutex_);
     if (holds_locked(id, transaction)) return Admission::duplicate;
+    checked_generation = forgotten_generation_;
   }
   if (!signature_valid)
     return make_error(ErrorKind::refused, "bad_signature: the signature is invalid");
-  // The registry's checks run without the lock: they read the store.
-  PRIORA_TRY(registry_.check_transaction(transaction, true, checks));
+  const bool checked = form_checked != nullptr && form_checked->passed &&
+                       checks == registry::Registry::AdmissionChecks::form;
+  if (checked)
+    checked_generation = form_checked->generation;
+  else  // The registry's checks run without the lock: they read the store.
+    PRIORA_TRY(registry_.check_transaction(transaction, true, checks));
 
   std::lock_guard lock(mutex_);
+  // A block stored and forgotten since the checks' read may have used this nonce.
+  if (forgotten_generation_ != checked_generation)
+    PRIORA_TRY(registry_.check_transaction(transaction, true, checks));
   if (entries_.contains(id))
     return make_error(ErrorKind::refused, "duplicate: a transaction with this id and another "
                                           "signature is pending");
@@ -132,19 +142,23 @@ bool Mempool::has_transactions(const std::set<Hash>& excluded) const {
   return false;
 }
 
-std::optional<Result<Admission>> Mempool::settled(const Transaction& transaction,
-                                                  const Hash& id) const {
+std::optional<Result<Admission>> Mempool::settled(const Transaction& transaction, const Hash& id,
+                                                  FormChecked& form_checked) const {
+  std::uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     if (holds_locked(id, transaction)) return Admission::duplicate;
     if (committed_ids_.contains(id))
       return nonce_replayed(transaction, " is used by this very transaction, committed");
+    generation = forgotten_generation_;
   }
-  auto read = store_.read();
-  if (!read.ok()) return std::nullopt;
-  auto next = registry_.next_nonce(*read, transaction.signer);
-  if (next.ok() && transaction.nonce < *next)
-    return nonce_replayed(transaction, " is used; next is " + std::to_string(*next));
+  const Status checked =
+      registry_.check_transaction(transaction, true, registry::Registry::AdmissionChecks::form);
+  if (!checked.ok()) {
+    if (checked.error().kind != ErrorKind::refused) return std::nullopt;  // add() will say.
+    return checked.error();
+  }
+  form_checked = {generation, true};
   return std::nullopt;
 }
 
@@ -240,6 +254,7 @@ void Mempool::remove_executed(const std::map<PublicKey, std::uint64_t>& next_non
 
 void Mempool::forget_committed_up_to(std::uint64_t height) {
   std::lock_guard lock(mutex_);
+  ++forgotten_generation_;
   std::erase_if(committed_nonces_, [&](const auto& entry) { return entry.second.height <= height; });
   std::erase_if(committed_ids_, [&](const auto& entry) { return entry.second.height <= height; });
 }

@@ -41,16 +41,27 @@ class Mempool final : public consensus::TransactionSource {
  public:
   Mempool(const Store& store, const registry::Registry& registry, MempoolLimits limits);
 
+  // What settled() found of gossip that the signature alone decides: the checks of
+  // AdmissionChecks::form passed in a read of the store begun at `generation` (see add()).
+  struct FormChecked {
+    std::uint64_t generation = 0;
+    bool passed = false;
+  };
+
   // Admits one transaction whose signature the caller checked (`signature_valid`). Refusals:
   // too_large, refused (wrong chain, bad signature, used nonce, a nonce already pending, a rule
   // of the registry: the message starts with the registry's reason code), unavailable (full).
   // A client's transaction meets every rule of the registry; another office's gossip only the
-  // checks that read no registry state (`checks`), since that office checked it in full.
+  // checks that read no registry state but the signer's nonce (`checks`), since that office
+  // checked it in full. With `form_checked` from settled(), gossip's checks are not run again,
+  // unless a block has reached the store and left the pool's count of committed nonces since
+  // they read it (then they read again, under the pool's lock, so none can slip in between).
   // `id` is transaction.id(), which the caller has hashed already; the second form hashes it.
   // The first form moves from `transaction` only when it answers `added`.
   [[nodiscard]] Result<Admission> add(Transaction&& transaction, const Hash& id,
                                       bool signature_valid,
-                                      registry::Registry::AdmissionChecks checks);
+                                      registry::Registry::AdmissionChecks checks,
+                                      const FormChecked* form_checked = nullptr);
   [[nodiscard]] Result<Admission> add(
       Transaction transaction, bool signature_valid,
       registry::Registry::AdmissionChecks checks = registry::Registry::AdmissionChecks::all) {
@@ -62,14 +73,19 @@ class Mempool final : public consensus::TransactionSource {
                                                   const std::set<Hash>& excluded) override;
   bool has_transactions(const std::set<Hash>& excluded) const override;
 
-  // What add() would answer for `transaction` whatever its signature, when that is known
-  // already: a duplicate of a pending transaction (the same id and signature, verified when it
-  // entered), or nonce_replayed for a nonce of a committed block, stored or not. nullopt when only
-  // the full checks can tell. A node asks before it verifies another office's gossip, so a
-  // transaction that reaches it again, or after its block, costs no second verification.
-  std::optional<Result<Admission>> settled(const Transaction& transaction, const Hash& id) const;
+  // Another office's gossip, before its signature is checked: what add() would answer for
+  // `transaction` whatever its signature, when that is known already. A duplicate of a pending
+  // transaction (the same id and signature, verified when it entered); nonce_replayed for a
+  // nonce of a committed block, stored or not; or the refusal of the checks that read no
+  // registry state but the signer's nonce (AdmissionChecks::form: chain, nonce, kind, the
+  // body's form). nullopt when only the signature can tell; then `form_checked` says so, for
+  // add(). A node asks before it verifies gossip, so a transaction that reaches it again, or
+  // after its block, or malformed, costs no verification, and one that passes is read once.
+  std::optional<Result<Admission>> settled(const Transaction& transaction, const Hash& id,
+                                           FormChecked& form_checked) const;
   std::optional<Result<Admission>> settled(const Transaction& transaction) const {
-    return settled(transaction, transaction.id());
+    FormChecked form_checked;
+    return settled(transaction, transaction.id(), form_checked);
   }
 
   bool contains(const Hash& id) const;
@@ -146,6 +162,9 @@ class Mempool final : public consensus::TransactionSource {
     bool verified = false;  // A copy with this signature was verified after the hand-over.
   };
   std::unordered_map<Hash, CommittedId, KeyedHash> committed_ids_;
+  // Counts forget_committed_up_to(): while it stands still, every block that reached the store
+  // after a read began is still in committed_nonces_.
+  std::uint64_t forgotten_generation_ = 0;
   std::uint64_t bytes_ = 0;
 };
 

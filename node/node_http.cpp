@@ -102,11 +102,13 @@ std::vector<Result<Admission>> Node::Impl::admit(std::vector<Transaction> transa
                                                   const std::vector<Hash>& ids, bool from_client) {
   PRIORA_ASSERT(ids.size() == transactions.size());
   // Gossip repeats what this node may hold already, pending or committed (a block can commit
-  // before its transactions' gossip is read): those are answered before any signature check.
+  // before its transactions' gossip is read): those, and gossip that the checks of its form
+  // refuse, are answered before any signature check (Mempool::settled).
   std::vector<std::optional<Result<Admission>>> settled(transactions.size());
+  std::vector<Mempool::FormChecked> form_checked(transactions.size());
   std::vector<const Transaction*> pointers;
   for (std::size_t i = 0; i < transactions.size(); ++i) {
-    if (!from_client) settled[i] = mempool->settled(transactions[i], ids[i]);
+    if (!from_client) settled[i] = mempool->settled(transactions[i], ids[i], form_checked[i]);
     if (!settled[i]) pointers.push_back(&transactions[i]);
   }
   const std::vector<bool> valid = verifiers->verify(pointers);
@@ -128,7 +130,8 @@ std::vector<Result<Admission>> Node::Impl::admit(std::vector<Transaction> transa
       continue;
     }
     const bool signature_valid = valid[verified++];
-    auto result = mempool->add(std::move(transactions[i]), ids[i], signature_valid, checks);
+    auto result =
+        mempool->add(std::move(transactions[i]), ids[i], signature_valid, checks, &form_checked[i]);
     // The pool checks against the store, whose commit may still wait for blocks already
     // executed (executor.h): a refusal is confirmed against every executed block before it goes
     // out, so that a transaction may follow one whose commit its sender was just told of.

@@ -321,6 +321,67 @@ TEST_CASE("mempool: a repeat or a used nonce is settled before any signature che
   CHECK(mempool.size() == 0);
 }
 
+TEST_CASE("mempool: gossip that the checks of its form refuse is settled before its signature") {
+  World world;
+  Mempool mempool = world.pool();
+  auto settled_reason = [&](const Transaction& transaction) -> std::string {
+    Mempool::FormChecked checked;
+    auto settled = mempool.settled(transaction, transaction.id(), checked);
+    REQUIRE(settled.has_value());
+    REQUIRE_FALSE(settled->ok());
+    CHECK(settled->error().kind == ErrorKind::refused);
+    CHECK_FALSE(checked.passed);
+    return settled->error().message;
+  };
+  CHECK_THAT(settled_reason(testing::open_patent(world.bob, 1, "KZ", "priora-other", 0)),
+             Catch::StartsWith("wrong_chain"));
+  Transaction garbled = world.filing(world.alice, 1);
+  garbled.body = Bytes{0x01, 0x02, 0x03};
+  garbled.signature.bytes[0] ^= 1;  // Not looked at.
+  CHECK_THAT(settled_reason(garbled), Catch::StartsWith("malformed_body"));
+  Transaction unknown = world.filing(world.alice, 1);
+  unknown.kind = 99;
+  CHECK_THAT(settled_reason(unknown), Catch::StartsWith("unknown_kind"));
+  CHECK_THAT(settled_reason(testing::admit_applicant(world.office, 2, key_named("carol").public_key(),
+                                                     world.chain_id)),
+             Catch::StartsWith("nonce_replayed"));
+
+  // Well-formed: only the signature can tell, and add() takes the checks as done.
+  const Transaction a1 = world.filing(world.alice, 1);
+  Mempool::FormChecked checked;
+  CHECK_FALSE(mempool.settled(a1, a1.id(), checked).has_value());
+  CHECK(checked.passed);
+  auto added = mempool.add(Transaction(a1), a1.id(), true, Checks::form, &checked);
+  REQUIRE(added.ok());
+  CHECK(*added == Admission::added);
+  CHECK(mempool.size() == 1);
+}
+
+TEST_CASE("mempool: gossip checked before its signature is checked again if a block was stored") {
+  World world;
+  Mempool mempool = world.pool();
+  // bob's nonce 1 in gossip, and another transaction of his with nonce 1 in a block.
+  const Transaction gossip = world.filing(world.bob, 1, 1);
+  const Transaction other = world.filing(world.bob, 1, 2);
+  Mempool::FormChecked checked;
+  CHECK_FALSE(mempool.settled(gossip, gossip.id(), checked).has_value());
+  REQUIRE(checked.passed);
+
+  // While its signature is checked, the other one's block commits, executes, reaches the store
+  // and leaves the pool's count of committed nonces.
+  Block block;
+  block.transactions = {other};
+  mempool.hand_over(block, block.transaction_ids(), 2);
+  mempool.remove_executed({{world.bob.public_key(), 2}}, 2);
+  world.commit(block.transactions);
+  mempool.forget_committed_up_to(2);
+
+  auto result = mempool.add(Transaction(gossip), gossip.id(), true, Checks::form, &checked);
+  REQUIRE_FALSE(result.ok());
+  CHECK_THAT(result.error().message, Catch::StartsWith("nonce_replayed: nonce 1 is used; next is 2"));
+  CHECK(mempool.size() == 0);
+}
+
 TEST_CASE("mempool: gossip verified after its block's hand-over spares execution a second check") {
   World world;
   Mempool mempool = world.pool();
