@@ -196,8 +196,9 @@ void Mempool::erase_locked(Entries::iterator found) {
   }
   bytes_ -= found->second.bytes;
   entries_.erase(found);
-  // An entry that stays (a nonce after a gap) keeps the nulls behind it: they are dropped once
-  // they are the most of arrival_, so it stays within twice the pool.
+  // An entry that stays long (a nonce after a gap) holds the front, so the places freed after
+  // it are not dropped there: they go once they are most of arrival_, which keeps it within
+  // twice the pool.
   if (arrival_.size() > arrival_compact_min && arrival_.size() > 2 * entries_.size())
     compact_arrival_locked();
 }
