@@ -133,7 +133,8 @@ http::Response Node::Impl::metrics_response() {
       << "priora_signatures_verified_total{stage=\"execution\"} "
       << executor->signatures_verified() << '\n';
   metric(out, "priora_gossip_settled_total", "counter",
-         "Gossiped transactions answered without a signature check: pending or committed here.",
+         "Gossiped transactions answered without a signature check: pending or committed "
+         "here, or refused by the envelope and form checks.",
          static_cast<double>(snapshot.gossip_settled));
   std::uint64_t gossip_queued_bytes = 0;
   for (std::size_t i = 0; i < genesis.offices.size(); ++i) gossip_queued_bytes += gossip_queued[i];
