@@ -41,8 +41,9 @@ class Mempool final : public consensus::TransactionSource {
  public:
   Mempool(const Store& store, const registry::Registry& registry, MempoolLimits limits);
 
-  // What settled() found of gossip that the signature alone decides: the checks of
-  // AdmissionChecks::form passed in a read of the store begun at `generation` (see add()).
+  // What settled() found of gossip that only its signature can decide: the checks of
+  // AdmissionChecks::form passed, in a read of the store begun after forget_committed_up_to()
+  // had been called `generation` times (see add()).
   struct FormChecked {
     std::uint64_t generation = 0;
     bool passed = false;
@@ -73,14 +74,15 @@ class Mempool final : public consensus::TransactionSource {
                                                   const std::set<Hash>& excluded) override;
   bool has_transactions(const std::set<Hash>& excluded) const override;
 
-  // Another office's gossip, before its signature is checked: what add() would answer for
-  // `transaction` whatever its signature, when that is known already. A duplicate of a pending
-  // transaction (the same id and signature, verified when it entered); nonce_replayed for a
-  // nonce of a committed block, stored or not; or the refusal of the checks that read no
-  // registry state but the signer's nonce (AdmissionChecks::form: chain, nonce, kind, the
-  // body's form). nullopt when only the signature can tell; then `form_checked` says so, for
-  // add(). A node asks before it verifies gossip, so a transaction that reaches it again, or
-  // after its block, or malformed, costs no verification, and one that passes is read once.
+  // Another office's gossip, before its signature is checked: an answer that needs no
+  // signature check, when there is one. A duplicate of a pending transaction (the same id and
+  // signature, verified when it entered); nonce_replayed for a nonce of a committed block,
+  // stored or not; or the refusal that add() would give with a valid signature by the checks
+  // that read no registry state but the signer's nonce (AdmissionChecks::form: chain, nonce,
+  // kind, the body's form). nullopt when only the signature can tell; then `form_checked` says
+  // so, for add(). A node asks before it verifies gossip, so a transaction that reaches it
+  // again, or after its block, or malformed, costs no verification, and one that passes has its
+  // nonce read once.
   std::optional<Result<Admission>> settled(const Transaction& transaction, const Hash& id,
                                            FormChecked& form_checked) const;
   std::optional<Result<Admission>> settled(const Transaction& transaction) const {
