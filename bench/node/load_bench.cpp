@@ -69,8 +69,7 @@ struct Batch {
   std::size_t office = 0;
   Clock::time_point due;
   double due_s = 0;  // After the window opened.
-  std::vector<std::string> hex;
-  std::string body;  // The request, written from `hex` before the clock starts.
+  std::string body;  // The request, written before the clock starts.
   std::size_t count = 0;  // Its transactions.
 };
 
@@ -150,24 +149,23 @@ std::deque<Batch> presign(const testing::LocalNetwork& network,
                           const std::vector<SigningKey>& applicants, const Options& options) {
   const auto total = static_cast<std::size_t>(options.rate * options.seconds);
   const double per_batch = options.rate * std::chrono::duration<double>(batch_interval).count();
-  std::deque<Batch> batches;
+  std::vector<std::vector<std::string>> hex;  // Per batch, its transactions' encodings.
   for (std::size_t i = 0; i < total; ++i) {
     const auto k = static_cast<std::size_t>(static_cast<double>(i) / per_batch);
-    while (batches.size() <= k) {
-      batches.emplace_back();
-      batches.back().office = (batches.size() - 1) % network.size();
-    }
+    if (hex.size() <= k) hex.resize(k + 1);
     const std::size_t who = i % applicants.size();
-    batches[k].hex.push_back(testing::hex_of(testing::open_patent(
+    hex[k].push_back(testing::hex_of(testing::open_patent(
         applicants[who], 1 + i / applicants.size(), network.genesis().offices[0].code,
         network.genesis().chain_id, i)));
   }
-  for (Batch& batch : batches) {
-    batch.count = batch.hex.size();
-    if (batch.count == 0) continue;
-    batch.body =
-        nlohmann::json{{"transactions", batch.hex}, {"wait", true}, {"timeout_ms", 30'000}}.dump();
-    batch.hex = {};
+  std::deque<Batch> batches(hex.size());
+  for (std::size_t k = 0; k < hex.size(); ++k) {
+    batches[k].office = k % network.size();
+    batches[k].count = hex[k].size();
+    if (batches[k].count == 0) continue;
+    batches[k].body =
+        nlohmann::json{{"transactions", hex[k]}, {"wait", true}, {"timeout_ms", 30'000}}.dump();
+    hex[k] = {};
   }
   return batches;
 }
